@@ -1,0 +1,13 @@
+import type { Knex } from 'knex';
+import * as organizations from './20261126_001_organizations';
+import * as integrations from './20261126_002_integrations';
+import * as auditLog from './20261126_003_audit_log';
+import * as webhookEvents from './20261126_004_webhook_events';
+
+/** Every migration, by name; applied in name order. Add new ones here. */
+export const migrations: Record<string, Knex.Migration> = {
+  '20261126_001_organizations': organizations,
+  '20261126_002_integrations': integrations,
+  '20261126_003_audit_log': auditLog,
+  '20261126_004_webhook_events': webhookEvents,
+};

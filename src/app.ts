@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { TokenVerifier } from './auth/token-verifier';
+import type { Config } from './config/config';
+import { AuditRepo } from './db/audit.repo';
+import type { Db } from './db/database';
+import { IntegrationsRepo } from './db/integrations.repo';
+import { OrganizationsRepo } from './db/organizations.repo';
+import { createFormatError } from './errors/format-error';
+import { GatewayError } from './errors/gateway-error';
+import { createContext, type GatewayContext } from './graphql/context';
+import { metricsPlugin } from './graphql/metrics.plugin';
+import { buildGatewaySchema } from './graphql/schema';
+import { ProviderHttpClient } from './http/provider-http';
+import type { Logger } from './observability/logger';
+import { createMetrics } from './observability/metrics';
+import { IntegrationsService } from './services/integrations.service';
+import { ProviderRuntime } from './services/provider-runtime';
+import type { Services } from './services/services';
+
+export interface Gateway {
+  app: Express;
+  services: Services;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const PUBLIC_DIR = path.resolve(__dirname, '../public');
+
+export function createServices(config: Config, db: Db, logger: Logger): Services {
+  const metrics = createMetrics();
+  const http = new ProviderHttpClient(
+    { timeoutMs: config.UPSTREAM_TIMEOUT_MS, maxRetries: config.UPSTREAM_MAX_RETRIES },
+    logger,
+    metrics,
+  );
+  const integrationsRepo = new IntegrationsRepo(db);
+  const runtime = new ProviderRuntime(config, http, integrationsRepo, logger);
+  return {
+    config,
+    logger,
+    metrics,
+    db,
+    http,
+    tokens: new TokenVerifier({
+      secret: config.AUTH_JWT_SECRET,
+      jwksUrl: config.AUTH_JWKS_URL,
+      issuer: config.AUTH_JWT_ISSUER,
+      audience: config.AUTH_JWT_AUDIENCE,
+    }),
+    organizations: new OrganizationsRepo(db),
+    integrationsRepo,
+    audit: new AuditRepo(db),
+    runtime,
+    integrations: new IntegrationsService(integrationsRepo, runtime),
+  };
+}
+
+/** The HTTP surface: operations routes, pages, and GraphQL. Webhooks join here in their own router. */
+export async function createGateway(services: Services): Promise<Gateway> {
+  const { logger, metrics, db } = services;
+  const apollo = new ApolloServer<GatewayContext>({
+    schema: buildGatewaySchema(),
+    formatError: createFormatError(logger),
+    includeStacktraceInErrorResponses: false,
+    // Clients generate types from the schema and the playground needs it; the schema is no secret.
+    introspection: true,
+    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+  });
+  await apollo.start();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', true);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await db.raw('select 1');
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'database unavailable' });
+    }
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/', (_req, res) => {
+    res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
+  });
+  // A browser asking for /graphql gets the offline playground; API clients get GraphQL.
+  app.get('/graphql', (req, res, next) => {
+    if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
+      res.sendFile(path.join(PUBLIC_DIR, 'playground.html'));
+    } else next();
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const header = req.header('x-request-id');
+        const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
+        const requestLogger = logger.child({ requestId });
+        let viewer;
+        let authError: GatewayError | undefined;
+        try {
+          viewer = await services.tokens.verify(req.header('authorization'));
+          if (viewer) await services.organizations.ensure(viewer.orgId, viewer.orgName);
+        } catch (error) {
+          if (!(error instanceof GatewayError)) throw error;
+          authError = error;
+          viewer = undefined;
+        }
+        return createContext(services, { requestId, logger: requestLogger, viewer, authError });
+      },
+    }),
+  );
+
+  return {
+    app,
+    services,
+    async stop() {
+      await apollo.stop();
+      await services.http.close();
+    },
+  };
+}

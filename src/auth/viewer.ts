@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+export const ROLES = ['member', 'admin', 'platform_admin'] as const;
+export type RoleValue = (typeof ROLES)[number];
+
+/** Higher rank includes the lower ones: an admin may do what a member may. */
+export const ROLE_RANK: Record<RoleValue, number> = { member: 1, admin: 2, platform_admin: 3 };
+
+/** The claims DESIGN.md fixes; anything else in the token is ignored. */
+export const claimsSchema = z.object({
+  sub: z.string().min(1).max(200),
+  org_id: z.string().uuid(),
+  role: z.enum(ROLES),
+  org_name: z.string().max(200).optional(),
+});
+
+export interface Viewer {
+  userId: string;
+  orgId: string;
+  orgName: string | undefined;
+  role: RoleValue;
+}

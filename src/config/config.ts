@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { PROVIDERS, providerEnvSchemas, type ProviderId } from '../datasources/registry';
+
+/**
+ * The one place that reads `process.env`. Everything else receives a parsed {@link Config}.
+ * Provider variables are parsed per provider: a provider missing one is *not configured* and the
+ * gateway still starts (DESIGN.md, "Providers").
+ */
+const baseSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().optional(),
+  PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+  AUTH_JWT_SECRET: z.string().min(32, 'AUTH_JWT_SECRET must be at least 32 characters').optional(),
+  AUTH_JWKS_URL: z.string().url().optional(),
+  AUTH_JWT_ISSUER: z.string().optional(),
+  AUTH_JWT_AUDIENCE: z.string().optional(),
+  REDIS_URL: z.string().optional(),
+  UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+});
+
+export type BaseConfig = z.infer<typeof baseSchema>;
+
+export type ProvidersConfig = {
+  [P in ProviderId]: { configured: true; env: z.infer<(typeof providerEnvSchemas)[P]> } | { configured: false; missing: string[] };
+};
+
+export interface Config extends BaseConfig {
+  providers: ProvidersConfig;
+  /** Variables that were read but are deprecated; logged once at start. */
+  warnings: string[];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = baseSchema.safeParse(stripEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(
+      `Invalid configuration: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const base = parsed.data;
+  if (base.NODE_ENV === 'production' && !base.AUTH_JWT_SECRET && !base.AUTH_JWKS_URL) {
+    throw new ConfigError(
+      'AUTH_JWT_SECRET (or AUTH_JWKS_URL) is required when NODE_ENV=production: without it no token can be verified.',
+    );
+  }
+  const warnings: string[] = [];
+  const providers = {} as Record<ProviderId, ProvidersConfig[ProviderId]>;
+  for (const id of PROVIDERS) {
+    const schema = providerEnvSchemas[id];
+    const result = schema.safeParse(stripEmpty(env));
+    if (result.success) {
+      providers[id] = { configured: true, env: result.data } as ProvidersConfig[ProviderId];
+    } else {
+      // A missing variable is reported by its name; a whole-object rule (one of two) by its message.
+      const missing = [...new Set(result.error.issues.map((i) => (i.path.length ? i.path.join('.') : i.message)))];
+      providers[id] = { configured: false, missing };
+    }
+  }
+  if (env.VITE_OPENAI_API_KEY && !env.OPENAI_API_KEY) {
+    warnings.push(
+      'VITE_OPENAI_API_KEY is read for compatibility; rename it OPENAI_API_KEY: Vite bundles VITE_* variables into browser code.',
+    );
+  }
+  return { ...base, providers: providers as ProvidersConfig, warnings };
+}
+
+/** Empty strings in a .env file mean "unset", not "set to nothing". */
+function stripEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') out[k] = v;
+  return out;
+}

@@ -1,0 +1,219 @@
+import DataLoader from 'dataloader';
+import { GatewayError } from '../../errors/gateway-error';
+import type { ShopifyClient } from './shopify.client';
+import { toGid, numericId } from './shopify.ids';
+import * as Q from './shopify.queries';
+import {
+  mapConnection,
+  mapCustomer,
+  mapDraftOrder,
+  mapInventoryLevels,
+  mapLocation,
+  mapOrder,
+  mapProduct,
+  mapVariant,
+  type Connection,
+  type RawCustomer,
+  type RawDraftOrder,
+  type RawInventoryItem,
+  type RawLocation,
+  type RawOrder,
+  type RawProduct,
+  type RawVariant,
+} from './shopify.mapper';
+
+type RawNode =
+  | ({ __typename: 'Product' } & RawProduct)
+  | ({ __typename: 'ProductVariant' } & RawVariant)
+  | ({ __typename: 'Order' } & RawOrder)
+  | ({ __typename: 'Customer' } & RawCustomer)
+  | ({ __typename: 'InventoryItem' } & RawInventoryItem)
+  | null;
+
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  query?: string | null;
+}
+
+/** Shopify's own cap is 250 per page; we keep a page small enough to answer fast. */
+const MAX_PAGE = 100;
+const VARIANTS_PER_PRODUCT = 50;
+/** Shopify's `nodes(ids:)` takes up to 250 ids. */
+const MAX_NODES_PER_CALL = 100;
+
+function pageVariables(args: PageArgs) {
+  const first = args.first ?? 20;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}.`);
+  }
+  return { first, after: args.after ?? null, query: args.query ?? null };
+}
+
+/**
+ * One organization's Shopify store, for the duration of one GraphQL request. Lookups by id go
+ * through a DataLoader onto `nodes(ids:)`, so a list of 20 orders with their customers costs two
+ * Shopify calls, not twenty-one.
+ */
+export class ShopifyDataSource {
+  private readonly nodes = new DataLoader<string, RawNode>(
+    async (ids) => {
+      const data = await this.client.execute<{ nodes: RawNode[] }>(
+        Q.NODES,
+        { ids, variantsFirst: VARIANTS_PER_PRODUCT },
+        'query',
+      );
+      return ids.map((_, i) => data.nodes[i] ?? null);
+    },
+    { maxBatchSize: MAX_NODES_PER_CALL },
+  );
+
+  constructor(
+    private readonly client: ShopifyClient,
+    readonly storeName: string,
+  ) {}
+
+  async products(args: PageArgs) {
+    const data = await this.client.execute<{ products: Connection<RawProduct> }>(
+      Q.PRODUCTS,
+      { ...pageVariables(args), variantsFirst: VARIANTS_PER_PRODUCT },
+      'query',
+    );
+    return mapConnection(data.products, (n) => mapProduct(n, this));
+  }
+
+  async product(id: string) {
+    const node = await this.nodes.load(toGid('Product', id));
+    return node?.__typename === 'Product' ? mapProduct(node, this) : null;
+  }
+
+  async productVariant(id: string) {
+    const node = await this.nodes.load(toGid('ProductVariant', id));
+    return node?.__typename === 'ProductVariant' ? mapVariant(node, this) : null;
+  }
+
+  async inventoryLevels(inventoryItemId: string) {
+    const node = await this.nodes.load(toGid('InventoryItem', inventoryItemId));
+    return node?.__typename === 'InventoryItem' ? mapInventoryLevels(node) : [];
+  }
+
+  async orders(args: PageArgs) {
+    const data = await this.client.execute<{ orders: Connection<RawOrder> }>(Q.ORDERS, pageVariables(args), 'query');
+    return mapConnection(data.orders, (n) => mapOrder(n, this));
+  }
+
+  /** Order tracking: by id, or by the name the shopper knows (#1001). */
+  async order(args: { id?: string | null; name?: string | null }) {
+    if (args.id) {
+      const node = await this.nodes.load(toGid('Order', args.id));
+      return node?.__typename === 'Order' ? mapOrder(node, this) : null;
+    }
+    if (args.name) {
+      const name = args.name.trim();
+      if (!/^#?[A-Za-z0-9-]{1,40}$/.test(name)) {
+        throw new GatewayError('BAD_USER_INPUT', 'name must be an order name such as #1001.');
+      }
+      const normalized = name.startsWith('#') ? name : `#${name}`;
+      const page = await this.orders({ first: 1, query: `name:${JSON.stringify(normalized)}` });
+      return page.edges.find((e) => e.node.name === normalized)?.node ?? null;
+    }
+    throw new GatewayError('BAD_USER_INPUT', 'Give an order id or an order name.');
+  }
+
+  async customers(args: PageArgs) {
+    const data = await this.client.execute<{ customers: Connection<RawCustomer> }>(
+      Q.CUSTOMERS,
+      pageVariables(args),
+      'query',
+    );
+    return mapConnection(data.customers, (n) => mapCustomer(n, this));
+  }
+
+  async customer(id: string) {
+    const node = await this.nodes.load(toGid('Customer', id));
+    return node?.__typename === 'Customer' ? mapCustomer(node, this) : null;
+  }
+
+  async customerOrders(customerId: string, first: number) {
+    const { first: checked } = pageVariables({ first });
+    const data = await this.client.execute<{ customer: { orders: { nodes: RawOrder[] } } | null }>(
+      Q.CUSTOMER_ORDERS,
+      { id: toGid('Customer', customerId), first: checked },
+      'query',
+    );
+    return data.customer?.orders.nodes.map((n) => mapOrder(n, this)) ?? [];
+  }
+
+  async locations(args: PageArgs) {
+    const { first, after } = pageVariables(args);
+    const data = await this.client.execute<{ locations: Connection<RawLocation> }>(
+      Q.LOCATIONS,
+      { first, after },
+      'query',
+    );
+    return mapConnection(data.locations, mapLocation);
+  }
+
+  async draftOrders(args: PageArgs) {
+    const data = await this.client.execute<{ draftOrders: Connection<RawDraftOrder> }>(
+      Q.DRAFT_ORDERS,
+      pageVariables(args),
+      'query',
+    );
+    return mapConnection(data.draftOrders, mapDraftOrder);
+  }
+
+  async createDraftOrder(input: {
+    lineItems: Array<{ variantId: string; quantity: number }>;
+    customerId?: string | null;
+    email?: string | null;
+    note?: string | null;
+  }) {
+    if (input.lineItems.length === 0 || input.lineItems.length > 100) {
+      throw new GatewayError('BAD_USER_INPUT', 'A draft order needs between 1 and 100 line items.');
+    }
+    const lineItems = input.lineItems.map((line) => {
+      if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 10_000) {
+        throw new GatewayError('BAD_USER_INPUT', 'Each quantity must be a whole number from 1 to 10000.');
+      }
+      return { variantId: toGid('ProductVariant', line.variantId), quantity: line.quantity };
+    });
+    const draftInput: Record<string, unknown> = { lineItems };
+    if (input.customerId) draftInput.purchasingEntity = { customerId: toGid('Customer', input.customerId) };
+    if (input.email) draftInput.email = input.email;
+    if (input.note) draftInput.note = input.note;
+    const data = await this.client.execute<{
+      draftOrderCreate: { draftOrder: RawDraftOrder | null; userErrors: Array<{ field: string[] | null; message: string }> };
+    }>(Q.DRAFT_ORDER_CREATE, { input: draftInput }, 'mutation');
+    const { draftOrder, userErrors } = data.draftOrderCreate;
+    if (userErrors.length > 0 || !draftOrder) {
+      // Shopify's userErrors are written for merchants and hold no secrets: pass them on.
+      throw new GatewayError('BAD_USER_INPUT', `Shopify refused the draft order: ${userErrors.map((e) => e.message).join('; ')}`, {
+        extensions: { userErrors: userErrors.map((e) => ({ field: e.field, message: e.message })) },
+      });
+    }
+    return mapDraftOrder(draftOrder);
+  }
+
+  /**
+   * A cart permalink (https://shopify.dev/docs/apps/build/checkout/create-cart-permalinks): always on
+   * the store's public myshopify.com domain, whatever base URL the gateway talks to.
+   */
+  cartLink(lines: ReadonlyArray<{ variantId: string; quantity: number }>): string {
+    if (lines.length === 0 || lines.length > 100) {
+      throw new GatewayError('BAD_USER_INPUT', 'A cart link needs between 1 and 100 lines.');
+    }
+    const items = lines.map((line) => {
+      if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > 999) {
+        throw new GatewayError('BAD_USER_INPUT', 'Each quantity must be a whole number from 1 to 999.');
+      }
+      return `${numericId('ProductVariant', line.variantId)}:${line.quantity}`;
+    });
+    return `https://${this.storeName}.myshopify.com/cart/${items.join(',')}`;
+  }
+
+  /** The cheapest authenticated read, for testIntegration. */
+  async ping(): Promise<void> {
+    await this.client.execute(Q.SHOP, {}, 'query');
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * Shopify Admin GraphQL shapes (as our documents request them) turned into our schema's shapes.
+ * Models that have fields resolved later (a variant's stock, an order's customer) carry the data
+ * source they came from, so those fields are fetched from the same store in the same request.
+ */
+import type { ShopifyDataSource } from './shopify.datasource';
+
+
+interface MoneyBag {
+  shopMoney: { amount: string; currencyCode: string };
+}
+
+export interface RawVariant {
+  id: string;
+  title: string;
+  sku: string | null;
+  price: string;
+  compareAtPrice: string | null;
+  availableForSale: boolean;
+  inventoryQuantity: number | null;
+  inventoryItem: { id: string } | null;
+  product: { id: string } | null;
+}
+
+export interface RawProduct {
+  id: string;
+  title: string;
+  handle: string;
+  description: string | null;
+  vendor: string | null;
+  productType: string | null;
+  status: string;
+  tags: string[];
+  totalInventory: number | null;
+  onlineStoreUrl: string | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+  featuredMedia: { preview: { image: { url: string } | null } | null } | null;
+  variants: { nodes: RawVariant[] };
+}
+
+export interface RawOrder {
+  id: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  createdAt: string;
+  processedAt: string | null;
+  cancelledAt: string | null;
+  displayFinancialStatus: string | null;
+  displayFulfillmentStatus: string;
+  statusPageUrl: string | null;
+  totalPriceSet: MoneyBag;
+  lineItems: { nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }> };
+  fulfillments: Array<{
+    status: string;
+    displayStatus: string | null;
+    createdAt: string;
+    estimatedDeliveryAt: string | null;
+    deliveredAt: string | null;
+    trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
+  }>;
+  customer: { id: string } | null;
+}
+
+export interface RawCustomer {
+  id: string;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string;
+  email: string | null;
+  phone: string | null;
+  numberOfOrders: string | number;
+  tags: string[];
+  createdAt: string | null;
+  amountSpent: { amount: string; currencyCode: string } | null;
+}
+
+export interface RawLocation {
+  id: string;
+  name: string;
+  isActive: boolean;
+  address: { city: string | null; countryCode: string | null } | null;
+}
+
+export interface RawInventoryItem {
+  id: string;
+  inventoryLevels: { nodes: Array<{ location: RawLocation; quantities: Array<{ name: string; quantity: number }> }> };
+}
+
+export interface RawDraftOrder {
+  id: string;
+  name: string;
+  status: string;
+  invoiceUrl: string | null;
+  email: string | null;
+  createdAt: string | null;
+  totalPriceSet: MoneyBag | null;
+}
+
+export const mapVariant = (v: RawVariant, source: ShopifyDataSource) => ({
+  source,
+  id: v.id,
+  title: v.title,
+  sku: v.sku,
+  price: v.price,
+  compareAtPrice: v.compareAtPrice,
+  availableForSale: v.availableForSale,
+  inventoryQuantity: v.inventoryQuantity,
+  inventoryItemId: v.inventoryItem?.id ?? null,
+  productId: v.product?.id ?? null,
+});
+export type ShopifyVariantModel = ReturnType<typeof mapVariant>;
+
+export const mapProduct = (p: RawProduct, source: ShopifyDataSource) => ({
+  source,
+  id: p.id,
+  title: p.title,
+  handle: p.handle,
+  description: p.description,
+  vendor: p.vendor,
+  productType: p.productType,
+  status: p.status,
+  tags: p.tags,
+  totalInventory: p.totalInventory,
+  onlineStoreUrl: p.onlineStoreUrl,
+  imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
+  createdAt: p.createdAt,
+  updatedAt: p.updatedAt,
+  variants: p.variants.nodes.map((v) => mapVariant(v, source)),
+});
+export type ShopifyProductModel = ReturnType<typeof mapProduct>;
+
+const money = (bag: MoneyBag | null) => (bag ? { amount: bag.shopMoney.amount, currencyCode: bag.shopMoney.currencyCode } : null);
+
+export const mapOrder = (o: RawOrder, source: ShopifyDataSource) => ({
+  source,
+  id: o.id,
+  name: o.name,
+  email: o.email,
+  phone: o.phone,
+  createdAt: o.createdAt,
+  processedAt: o.processedAt,
+  cancelledAt: o.cancelledAt,
+  financialStatus: o.displayFinancialStatus,
+  fulfillmentStatus: o.displayFulfillmentStatus,
+  statusPageUrl: o.statusPageUrl,
+  total: money(o.totalPriceSet)!,
+  lineItems: o.lineItems.nodes.map((li) => ({
+    title: li.title,
+    quantity: li.quantity,
+    sku: li.sku,
+    variantId: li.variant?.id ?? null,
+  })),
+  fulfillments: o.fulfillments,
+  customerId: o.customer?.id ?? null,
+});
+export type ShopifyOrderModel = ReturnType<typeof mapOrder>;
+
+export const mapCustomer = (c: RawCustomer, source: ShopifyDataSource) => ({
+  source,
+  id: c.id,
+  firstName: c.firstName,
+  lastName: c.lastName,
+  displayName: c.displayName,
+  email: c.email,
+  phone: c.phone,
+  // UnsignedInt64 arrives as a string.
+  numberOfOrders: Number(c.numberOfOrders),
+  amountSpent: c.amountSpent,
+  tags: c.tags,
+  createdAt: c.createdAt,
+});
+export type ShopifyCustomerModel = ReturnType<typeof mapCustomer>;
+
+export const mapLocation = (l: RawLocation) => ({
+  id: l.id,
+  name: l.name,
+  isActive: l.isActive,
+  city: l.address?.city ?? null,
+  countryCode: l.address?.countryCode ?? null,
+});
+export type ShopifyLocationModel = ReturnType<typeof mapLocation>;
+
+export const mapInventoryLevels = (item: RawInventoryItem) =>
+  item.inventoryLevels.nodes.map((level) => {
+    const quantity = (name: string) => level.quantities.find((q) => q.name === name)?.quantity ?? null;
+    return {
+      location: mapLocation(level.location),
+      available: quantity('available'),
+      onHand: quantity('on_hand'),
+      committed: quantity('committed'),
+      incoming: quantity('incoming'),
+    };
+  });
+export type ShopifyInventoryLevelModel = ReturnType<typeof mapInventoryLevels>[number];
+
+export const mapDraftOrder = (d: RawDraftOrder) => ({
+  id: d.id,
+  name: d.name,
+  status: d.status,
+  invoiceUrl: d.invoiceUrl,
+  email: d.email,
+  createdAt: d.createdAt,
+  total: money(d.totalPriceSet),
+});
+export type ShopifyDraftOrderModel = ReturnType<typeof mapDraftOrder>;
+
+export interface Connection<T> {
+  edges: Array<{ cursor: string; node: T }>;
+  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+}
+
+export const mapConnection = <R, T>(raw: Connection<R>, map: (node: R) => T): Connection<T> => ({
+  edges: raw.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),
+  pageInfo: raw.pageInfo,
+});

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { defineProvider } from '../types';
+import { DNS_LABEL, parseAccount } from '../account-identifier';
+import { ShopifyClient } from './shopify.client';
+import { ShopifyDataSource } from './shopify.datasource';
+import { ShopifyTokenCache } from './shopify.token';
+
+/**
+ * SHOPIFY_ADMIN_ACCESS_TOKEN is used when set; otherwise the app's key and secret obtain a token per
+ * store through the client-credentials grant. Either makes the provider configured.
+ */
+const env = z
+  .object({
+    SHOPIFY_ADMIN_ACCESS_TOKEN: z.string().optional(),
+    SHOPIFY_ADMIN_API_KEY: z.string().optional(),
+    SHOPIFY_ADMIN_API_SECRET: z.string().optional(),
+    SHOPIFY_API_VERSION: z
+      .string()
+      .regex(/^\d{4}-\d{2}$/, 'SHOPIFY_API_VERSION must look like 2025-01')
+      .default('2025-01'),
+    SHOPIFY_API_BASE_URL: z.string().default('https://{store}.myshopify.com'),
+  })
+  .refine((e) => e.SHOPIFY_ADMIN_ACCESS_TOKEN || (e.SHOPIFY_ADMIN_API_KEY && e.SHOPIFY_ADMIN_API_SECRET), {
+    message: 'SHOPIFY_ADMIN_ACCESS_TOKEN (or SHOPIFY_ADMIN_API_KEY and SHOPIFY_ADMIN_API_SECRET)',
+  });
+
+const account = z.object({
+  storeName: z
+    .string()
+    .trim()
+    .toLowerCase()
+    // People paste the whole domain; accept it, keep only the store name.
+    .transform((s) => s.replace(/^https?:\/\//, '').replace(/\.myshopify\.com\/?$/, ''))
+    .pipe(z.string().regex(DNS_LABEL, 'storeName must be the "mystore" of mystore.myshopify.com')),
+});
+
+export const shopifyProvider = defineProvider({
+  id: 'shopify',
+  displayName: 'Shopify',
+  typename: 'ShopifyIntegration',
+  envSchema: env,
+  envVars: ['SHOPIFY_ADMIN_API_KEY', 'SHOPIFY_ADMIN_API_SECRET', 'SHOPIFY_ADMIN_ACCESS_TOKEN'],
+  account: {
+    parse: (input) => parseAccount(account, input, 'Shopify'),
+    key: (a) => a.storeName,
+  },
+  createDataSource({ env, account, http, onAuthFailure, shared }) {
+    const tokens = env.SHOPIFY_ADMIN_ACCESS_TOKEN
+      ? undefined
+      : shared('tokens', () => new ShopifyTokenCache(http, { clientId: env.SHOPIFY_ADMIN_API_KEY!, clientSecret: env.SHOPIFY_ADMIN_API_SECRET! }));
+    const storeBaseUrl = env.SHOPIFY_API_BASE_URL.replaceAll('{store}', account.storeName).replace(/\/+$/, '');
+    const client = new ShopifyClient(
+      http,
+      account.storeName,
+      storeBaseUrl,
+      env.SHOPIFY_API_VERSION,
+      { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
+      onAuthFailure,
+    );
+    return new ShopifyDataSource(client, account.storeName);
+  },
+  testConnection: (dataSource) => dataSource.ping(),
+});

@@ -1,0 +1,53 @@
+import type { z } from 'zod';
+import type { ProviderHttpClient } from '../http/provider-http';
+import type { Logger } from '../observability/logger';
+
+/** Lowercase provider ids as stored in `integrations.provider` (the seed's values). */
+export type ProviderId = 'shopify' | 'klaviyo' | 'kustomer' | 'messenger' | 'whatsapp' | 'openai' | 'stripe';
+
+/** What a data source is built from: the admin credentials, one organization's account, shared plumbing. */
+export interface DataSourceDeps<Env, Account> {
+  env: Env;
+  account: Account;
+  /** The normalized account key; circuit breakers and caches are per account. */
+  accountKey: string;
+  http: ProviderHttpClient;
+  logger: Logger;
+  /** Called when the provider rejects the admin credentials, so the integration shows ERROR. */
+  onAuthFailure: (message: string) => void;
+  /** State kept for the gateway's lifetime, one per provider and key (token caches and the like). */
+  shared: <T>(key: string, create: () => T) => T;
+}
+
+/**
+ * Everything the gateway knows about one provider. Adding a provider means one folder that exports
+ * one of these and one line in `registry.ts`.
+ */
+export interface ProviderAdapter<Env = unknown, Account = unknown, DataSource = unknown> {
+  id: ProviderId;
+  /** Name in documentation and messages. */
+  displayName: string;
+  /** The GraphQL object type in `union Integration`. */
+  typename: string;
+  /** Admin variables (names are the seed's): missing any makes the provider "not configured". */
+  envSchema: z.ZodType<Env>;
+  /** Names of the admin variables, for start-up logs and docs; never their values. */
+  envVars: readonly string[];
+  account: {
+    /** Validates and normalizes what the organization typed, before any network call. */
+    parse(input: unknown): Account;
+    /** The key that one organization at a time may hold (lowercase, canonical). */
+    key(account: Account): string;
+  };
+  /** Builds the provider's data source; absent while a provider has only its identifier. */
+  createDataSource?(deps: DataSourceDeps<Env, Account>): DataSource;
+  /** One cheap authenticated call that proves the account is reachable with the admin credentials. */
+  testConnection?(dataSource: DataSource): Promise<void>;
+}
+
+/** Helper that keeps each adapter's own Env/Account/DataSource types while checking the shape. */
+export function defineProvider<Env, Account, DataSource>(
+  adapter: ProviderAdapter<Env, Account, DataSource>,
+): ProviderAdapter<Env, Account, DataSource> {
+  return adapter;
+}

@@ -1,0 +1,62 @@
+import type { Db } from './database';
+
+export type AuditOutcomeValue = 'ok' | 'denied' | 'error';
+
+export interface AuditEntry {
+  requestId: string;
+  organizationId: string;
+  actorId: string | null;
+  actorRole: string | null;
+  action: string;
+  provider: string | null;
+  accountKey: string | null;
+  outcome: AuditOutcomeValue;
+  errorCode: string | null;
+  arguments: unknown;
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  request_id: string | null;
+  organization_id: string;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  provider: string | null;
+  account_key: string | null;
+  outcome: AuditOutcomeValue;
+  error_code: string | null;
+}
+
+export class AuditRepo {
+  constructor(private readonly db: Db) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.db('audit_log').insert({
+      request_id: entry.requestId,
+      organization_id: entry.organizationId,
+      actor_id: entry.actorId,
+      actor_role: entry.actorRole,
+      action: entry.action,
+      provider: entry.provider,
+      account_key: entry.accountKey,
+      outcome: entry.outcome,
+      error_code: entry.errorCode,
+      arguments: entry.arguments === undefined ? null : JSON.stringify(entry.arguments),
+    });
+  }
+
+  /** Newest first; `afterId` is the id of the last row of the previous page. */
+  async page(organizationId: string, limit: number, afterId?: string): Promise<AuditRow[]> {
+    const query = this.db('audit_log')
+      .select('id', 'at', 'request_id', 'organization_id', 'actor_id', 'actor_role', 'action', 'provider', 'account_key', 'outcome', 'error_code')
+      .where({ organization_id: organizationId })
+      .orderBy('id', 'desc')
+      .limit(limit);
+    if (afterId !== undefined) query.where('id', '<', afterId);
+    const rows = (await query) as AuditRow[];
+    // bigserial comes back as a string from pg and as a number from PGlite; one type for callers.
+    return rows.map((row) => ({ ...row, id: String(row.id) }));
+  }
+}

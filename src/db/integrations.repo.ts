@@ -1,0 +1,100 @@
+import type { Db } from './database';
+import type { ProviderId } from '../datasources/types';
+
+export type IntegrationStatusValue = 'connected' | 'disconnected' | 'error';
+
+export interface IntegrationRow {
+  id: string;
+  organization_id: string;
+  provider: ProviderId;
+  status: IntegrationStatusValue;
+  account_identifier: Record<string, unknown> | null;
+  account_key: string | null;
+  connected_at: Date | null;
+  last_synced_at: Date | null;
+  sync_status: string | null;
+  error_message: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export class AccountClaimedError extends Error {}
+
+/** Postgres' unique_violation, raised by the partial index `integrations_account_claim`. */
+const isClaimConflict = (error: unknown) =>
+  (error as { code?: string }).code === '23505' &&
+  (error as { constraint?: string }).constraint === 'integrations_account_claim';
+
+export class IntegrationsRepo {
+  constructor(private readonly db: Db) {}
+
+  listForOrganization(organizationId: string): Promise<IntegrationRow[]> {
+    return this.db('integrations').where({ organization_id: organizationId }).orderBy('provider');
+  }
+
+  async forOrganizationAndProviders(
+    organizationId: string,
+    providers: readonly ProviderId[],
+  ): Promise<IntegrationRow[]> {
+    return this.db('integrations').where({ organization_id: organizationId }).whereIn('provider', providers);
+  }
+
+  /**
+   * Claims the account for the organization in one statement. Re-connecting (same or another
+   * account) replaces the organization's row for that provider; the partial unique index makes a
+   * second organization's claim fail atomically, whatever the timing.
+   */
+  async connect(
+    organizationId: string,
+    provider: ProviderId,
+    accountIdentifier: Record<string, unknown>,
+    accountKey: string,
+  ): Promise<IntegrationRow> {
+    try {
+      const [row] = await this.db('integrations')
+        .insert({
+          organization_id: organizationId,
+          provider,
+          status: 'connected',
+          account_identifier: JSON.stringify(accountIdentifier),
+          account_key: accountKey,
+          connected_at: this.db.fn.now(),
+          sync_status: null,
+          error_message: null,
+        })
+        .onConflict(['organization_id', 'provider'])
+        .merge(['status', 'account_identifier', 'account_key', 'connected_at', 'sync_status', 'error_message', 'last_synced_at'])
+        .returning('*');
+      if (!row) throw new Error('insert returned no row');
+      return row as IntegrationRow;
+    } catch (error) {
+      if (isClaimConflict(error)) throw new AccountClaimedError();
+      throw error;
+    }
+  }
+
+  async disconnect(organizationId: string, provider: ProviderId): Promise<IntegrationRow | undefined> {
+    const [row] = await this.db('integrations')
+      .where({ organization_id: organizationId, provider })
+      .update({ status: 'disconnected', error_message: null, sync_status: null, updated_at: this.db.fn.now() })
+      .returning('*');
+    return row as IntegrationRow | undefined;
+  }
+
+  /** Records the result of a provider call on a connected (or erroring) integration. */
+  async recordHealth(
+    id: string,
+    health: { ok: true } | { ok: false; message: string },
+  ): Promise<IntegrationRow | undefined> {
+    const [row] = await this.db('integrations')
+      .where({ id })
+      .whereIn('status', ['connected', 'error'])
+      .update(
+        health.ok
+          ? { status: 'connected', error_message: null, sync_status: 'ok', last_synced_at: this.db.fn.now(), updated_at: this.db.fn.now() }
+          : { status: 'error', error_message: health.message, sync_status: 'failed', updated_at: this.db.fn.now() },
+      )
+      .returning('*');
+    return row as IntegrationRow | undefined;
+  }
+}

@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import { issueToken } from './auth/token-issuer';
+import { createGateway, createServices } from './app';
+import { ConfigError, loadConfig, type Config } from './config/config';
+import { createDatabase, engineName } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { providers } from './datasources/registry';
+import { createLogger } from './observability/logger';
+
+/** A fixed organization for the demo token, so a restarted dev gateway shows the same data. */
+const DEMO_ORG_ID = '00000000-0000-4000-8000-000000000de0';
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  for (const warning of config.warnings) logger.warn(warning);
+
+  let demoSecret: string | undefined;
+  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
+    // Outside production only (loadConfig refuses production without a secret).
+    demoSecret = randomBytes(32).toString('hex');
+    config = { ...config, AUTH_JWT_SECRET: demoSecret };
+  }
+
+  const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR });
+  const applied = await migrateToLatest(db);
+  logger.info({ engine: engineName(db), applied }, 'database ready');
+
+  const services = createServices(config, db, logger);
+  const gateway = await createGateway(services);
+  const server = gateway.app.listen(config.PORT, config.HOST, () => {
+    const ready = Object.values(providers).map((p) => ({
+      provider: p.id,
+      configured: config.providers[p.id].configured,
+      ...(config.providers[p.id].configured ? {} : { missing: (config.providers[p.id] as { missing: string[] }).missing }),
+    }));
+    logger.info({ port: config.PORT, providers: ready }, 'switchboard listening');
+  });
+  server.keepAliveTimeout = 65_000;
+
+  if (demoSecret) {
+    const token = await issueToken(demoSecret, { sub: 'demo-admin', orgId: DEMO_ORG_ID, role: 'admin', orgName: 'Demo organization' });
+    console.log(
+      [
+        '',
+        'No AUTH_JWT_SECRET is set: this run made a secret of its own (tokens end with the process).',
+        `Admin token for the demo organization ${DEMO_ORG_ID}:`,
+        '',
+        `  ${token}`,
+        '',
+        `Playground: http://localhost:${config.PORT}/graphql   Integrations page: http://localhost:${config.PORT}/`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    server.close();
+    await gateway.stop();
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('switchboard failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

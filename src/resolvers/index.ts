@@ -1,0 +1,46 @@
+import type { Resolvers } from '../generated/graphql';
+import {
+  Integration,
+  IntegrationCommon,
+  KlaviyoIntegration,
+  KustomerIntegration,
+  MessengerIntegration,
+  OpenAIIntegration,
+  StripeIntegration,
+  WhatsAppIntegration,
+} from './integration.resolvers';
+import { Mutation } from './mutation.resolvers';
+import { AuditLogEntry, Organization } from './organization.resolvers';
+import { Query, Viewer } from './query.resolvers';
+import { DateTime } from './scalars.resolvers';
+import {
+  ShopifyCustomer,
+  ShopifyIntegration,
+  ShopifyMutation,
+  ShopifyOrder,
+  ShopifyProduct,
+  ShopifyProductVariant,
+} from './shopify.resolvers';
+
+/** One resolver map per type; provider types come from their own files. */
+export const resolvers: Resolvers = {
+  DateTime,
+  Query,
+  Mutation: { ...Mutation, ...ShopifyMutation },
+  Viewer,
+  Organization,
+  AuditLogEntry,
+  Integration,
+  IntegrationCommon,
+  ShopifyIntegration,
+  ShopifyProduct,
+  ShopifyProductVariant,
+  ShopifyOrder,
+  ShopifyCustomer,
+  KlaviyoIntegration,
+  KustomerIntegration,
+  MessengerIntegration,
+  WhatsAppIntegration,
+  OpenAIIntegration,
+  StripeIntegration,
+};

@@ -1,0 +1,41 @@
+import { fromGraphQLProvider } from '../datasources/registry';
+import type { ProviderId } from '../datasources/types';
+import { GatewayError } from '../errors/gateway-error';
+import type { MutationResolvers } from '../generated/graphql';
+
+export const Mutation: MutationResolvers = {
+  async connectIntegration(_source, { input }, context) {
+    // @oneOf guarantees exactly one key; it names the provider.
+    const [key, value] = Object.entries(input).find(([, v]) => v !== undefined && v !== null) ?? [];
+    if (!key) throw new GatewayError('BAD_USER_INPUT', 'Give exactly one provider in the input.');
+    const integration = await context.services.integrations.connect(
+      context.viewer!.orgId,
+      key as ProviderId,
+      value,
+      context.auditTarget,
+    );
+    context.integrations.clearAll();
+    return { integration };
+  },
+
+  async disconnectIntegration(_source, { provider }, context) {
+    const integration = await context.services.integrations.disconnect(
+      context.viewer!.orgId,
+      fromGraphQLProvider(provider),
+      context.auditTarget,
+    );
+    context.integrations.clearAll();
+    return { integration };
+  },
+
+  async testIntegration(_source, { provider }, context) {
+    const integration = await context.services.integrations.test(
+      context.viewer!.orgId,
+      fromGraphQLProvider(provider),
+      context.auditTarget,
+      context.logger,
+    );
+    context.integrations.clearAll();
+    return { integration };
+  },
+};

@@ -1,0 +1,59 @@
+import type { ShopifyDataSource } from '../datasources/shopify/shopify.datasource';
+import type { IntegrationRow } from '../db/integrations.repo';
+import { GatewayError } from '../errors/gateway-error';
+import type { GatewayContext } from '../graphql/context';
+import type {
+  MutationResolvers,
+  ShopifyCustomerResolvers,
+  ShopifyIntegrationResolvers,
+  ShopifyOrderResolvers,
+  ShopifyProductResolvers,
+  ShopifyProductVariantResolvers,
+} from '../generated/graphql';
+import { identifierField, integrationCommonFields } from './integration.resolvers';
+
+const shopify = (row: IntegrationRow, context: GatewayContext) => context.dataSource<ShopifyDataSource>(row);
+
+export const ShopifyIntegration: ShopifyIntegrationResolvers = {
+  ...integrationCommonFields,
+  storeName: identifierField('storeName'),
+  products: (row, args, context) => shopify(row, context).products(args),
+  product: (row, { id }, context) => shopify(row, context).product(id),
+  productVariant: (row, { id }, context) => shopify(row, context).productVariant(id),
+  orders: (row, args, context) => shopify(row, context).orders(args),
+  order: (row, args, context) => shopify(row, context).order(args),
+  customers: (row, args, context) => shopify(row, context).customers(args),
+  customer: (row, { id }, context) => shopify(row, context).customer(id),
+  locations: (row, args, context) => shopify(row, context).locations(args),
+  draftOrders: (row, args, context) => shopify(row, context).draftOrders(args),
+  cartLink: (row, { lines }, context) => shopify(row, context).cartLink(lines),
+};
+
+export const ShopifyProduct: ShopifyProductResolvers = {
+  variants: (product, { first }) => product.variants.slice(0, Math.max(0, first ?? 50)),
+};
+
+export const ShopifyProductVariant: ShopifyProductVariantResolvers = {
+  inventoryLevels: (variant) => (variant.inventoryItemId ? variant.source.inventoryLevels(variant.inventoryItemId) : []),
+  product: (variant) => (variant.productId ? variant.source.product(variant.productId) : null),
+};
+
+export const ShopifyOrder: ShopifyOrderResolvers = {
+  customer: (order) => (order.customerId ? order.source.customer(order.customerId) : null),
+};
+
+export const ShopifyCustomer: ShopifyCustomerResolvers = {
+  orders: (customer, { first }) => customer.source.customerOrders(customer.id, first ?? 10),
+};
+
+export const ShopifyMutation: Pick<MutationResolvers, 'createShopifyDraftOrder'> = {
+  async createShopifyDraftOrder(_source, { input }, context) {
+    const rows = await context.integrations.load(context.viewer!.orgId);
+    const row = rows.find((r) => r.provider === 'shopify');
+    if (!row) throw new GatewayError('INTEGRATION_NOT_CONNECTED');
+    context.auditTarget.provider = 'shopify';
+    context.auditTarget.accountKey = row.account_key;
+    const draftOrder = await shopify(row, context).createDraftOrder(input);
+    return { draftOrder };
+  },
+};

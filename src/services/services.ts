@@ -1,0 +1,26 @@
+import type { TokenVerifier } from '../auth/token-verifier';
+import type { Config } from '../config/config';
+import type { AuditRepo } from '../db/audit.repo';
+import type { Db } from '../db/database';
+import type { IntegrationsRepo } from '../db/integrations.repo';
+import type { OrganizationsRepo } from '../db/organizations.repo';
+import type { ProviderHttpClient } from '../http/provider-http';
+import type { Logger } from '../observability/logger';
+import type { Metrics } from '../observability/metrics';
+import type { IntegrationsService } from './integrations.service';
+import type { ProviderRuntime } from './provider-runtime';
+
+/** The gateway's long-lived parts, built once at start (see app.ts) and shared by every request. */
+export interface Services {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Db;
+  http: ProviderHttpClient;
+  tokens: TokenVerifier;
+  organizations: OrganizationsRepo;
+  integrationsRepo: IntegrationsRepo;
+  audit: AuditRepo;
+  runtime: ProviderRuntime;
+  integrations: IntegrationsService;
+}
