@@ -1,3 +1,4 @@
+import { redact } from '../src/graphql/directives/redact';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
 
 let gw: TestGateway;
@@ -89,7 +90,6 @@ test('the audit log is append-only in the database', async () => {
 });
 
 test('secret-looking arguments are redacted before they are stored', async () => {
-  const { redact } = await import('../src/graphql/directives/redact');
   expect(redact({ input: { storeName: 's', accessToken: 'shpat_x', nested: [{ apiKey: 'k', ok: 1 }] } })).toEqual({
     input: { storeName: 's', accessToken: '[REDACTED]', nested: [{ apiKey: '[REDACTED]', ok: 1 }] },
   });

@@ -30,7 +30,10 @@ export const ShopifyIntegration: ShopifyIntegrationResolvers = {
 };
 
 export const ShopifyProduct: ShopifyProductResolvers = {
-  variants: (product, { first }) => product.variants.slice(0, Math.max(0, first ?? 50)),
+  async variants(product, { first }) {
+    const variants = product.variants ?? (await product.source.productVariants(product.id));
+    return variants.slice(0, Math.max(0, first ?? 50));
+  },
 };
 
 export const ShopifyProductVariant: ShopifyProductVariantResolvers = {
@@ -39,6 +42,7 @@ export const ShopifyProductVariant: ShopifyProductVariantResolvers = {
 };
 
 export const ShopifyOrder: ShopifyOrderResolvers = {
+  lineItems: (order) => order.lineItems ?? order.source.orderLineItems(order.id),
   customer: (order) => (order.customerId ? order.source.customer(order.customerId) : null),
 };
 

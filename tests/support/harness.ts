@@ -23,7 +23,13 @@ export interface TestGateway {
     variables?: Record<string, unknown>,
     token?: string,
     headers?: Record<string, string>,
-  ): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }> } }>;
+  ): Promise<{
+    status: number;
+    body: {
+      data?: T;
+      errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>;
+    };
+  }>;
   close(): Promise<void>;
 }
 
@@ -84,7 +90,10 @@ export async function createTestDatabase(): Promise<Db> {
   await admin.raw(`CREATE SCHEMA ${schema}`);
   await admin.destroy();
   const separator = url.includes('?') ? '&' : '?';
-  return createDatabase({ databaseUrl: `${url}${separator}options=-c%20search_path%3D${schema}`, pgliteDataDir: '' });
+  return createDatabase({
+    databaseUrl: `${url}${separator}options=-c%20search_path%3D${schema}`,
+    pgliteDataDir: '',
+  });
 }
 
 export const newOrgId = () => randomUUID();

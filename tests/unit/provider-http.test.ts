@@ -81,7 +81,7 @@ test('a Retry-After beyond the deadline fails at once instead of waiting', async
 test('401 maps to UPSTREAM_AUTH_FAILED, calls onAuthFailure, is not retried, and hides the body', async () => {
   upstream.enqueue({ status: 401, body: { errors: 'secret-upstream-detail shpat_abc' } });
   const onAuthFailure = jest.fn();
-  const error = await call({ onAuthFailure }).catch((e: unknown) => e as GatewayError);
+  const error = (await call({ onAuthFailure }).catch((e: unknown) => e)) as GatewayError;
   expect(error.code).toBe('UPSTREAM_AUTH_FAILED');
   expect(error.message).not.toMatch(/secret-upstream-detail|shpat_abc/);
   expect(onAuthFailure).toHaveBeenCalledTimes(1);
@@ -107,7 +107,7 @@ test('the circuit opens per account after consecutive failures, and other accoun
     expect(await codeOf(call({ method: 'POST', accountKey: 'sick' }))).toBe('UPSTREAM_UNAVAILABLE');
   }
   const before = upstream.requests.length;
-  const error = await call({ accountKey: 'sick' }).catch((e: unknown) => e as GatewayError);
+  const error = (await call({ accountKey: 'sick' }).catch((e: unknown) => e)) as GatewayError;
   expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
   expect(error.message).toMatch(/paused/);
   expect(upstream.requests.length).toBe(before);

@@ -22,14 +22,6 @@ import {
   type RawVariant,
 } from './shopify.mapper';
 
-type RawNode =
-  | ({ __typename: 'Product' } & RawProduct)
-  | ({ __typename: 'ProductVariant' } & RawVariant)
-  | ({ __typename: 'Order' } & RawOrder)
-  | ({ __typename: 'Customer' } & RawCustomer)
-  | ({ __typename: 'InventoryItem' } & RawInventoryItem)
-  | null;
-
 export interface PageArgs {
   first?: number | null;
   after?: string | null;
@@ -38,9 +30,27 @@ export interface PageArgs {
 
 /** Shopify's own cap is 250 per page; we keep a page small enough to answer fast. */
 const MAX_PAGE = 100;
-const VARIANTS_PER_PRODUCT = 50;
-/** Shopify's `nodes(ids:)` takes up to 250 ids. */
-const MAX_NODES_PER_CALL = 100;
+
+/**
+ * Ids per `nodes(ids:)` call, by document: each batch's requested cost (objects 1, connections
+ * 2 + page size × node cost) stays under Shopify's 1,000-point single-query ceiling.
+ * https://shopify.dev/docs/apps/build/apis/graphql-admin/rate-limits
+ */
+const BATCH = { products: 5, variants: 100, orders: 8, customers: 100, inventory: 8 } as const;
+
+/** A DataLoader over `nodes(ids:)` for one document; unknown ids and wrong types load as null. */
+function nodeLoader<T>(client: ShopifyClient, document: string, typename: string, maxBatchSize: number) {
+  return new DataLoader<string, T | null>(
+    async (ids) => {
+      const data = await client.execute<{ nodes: Array<(T & { id?: string }) | null> }>(document, { ids }, 'query');
+      return ids.map((_, i) => {
+        const node = data.nodes[i];
+        return node && node.id && node.id.startsWith(`gid://shopify/${typename}/`) ? node : null;
+      });
+    },
+    { maxBatchSize },
+  );
+}
 
 function pageVariables(args: PageArgs) {
   const first = args.first ?? 20;
@@ -56,45 +66,45 @@ function pageVariables(args: PageArgs) {
  * Shopify calls, not twenty-one.
  */
 export class ShopifyDataSource {
-  private readonly nodes = new DataLoader<string, RawNode>(
-    async (ids) => {
-      const data = await this.client.execute<{ nodes: RawNode[] }>(
-        Q.NODES,
-        { ids, variantsFirst: VARIANTS_PER_PRODUCT },
-        'query',
-      );
-      return ids.map((_, i) => data.nodes[i] ?? null);
-    },
-    { maxBatchSize: MAX_NODES_PER_CALL },
-  );
+  private readonly productsById;
+  private readonly variantsById;
+  private readonly ordersById;
+  private readonly customersById;
+  private readonly inventoryById;
 
   constructor(
     private readonly client: ShopifyClient,
     readonly storeName: string,
-  ) {}
+  ) {
+    this.productsById = nodeLoader<RawProduct>(client, Q.PRODUCTS_BY_ID, 'Product', BATCH.products);
+    this.variantsById = nodeLoader<RawVariant>(client, Q.VARIANTS_BY_ID, 'ProductVariant', BATCH.variants);
+    this.ordersById = nodeLoader<RawOrder>(client, Q.ORDERS_BY_ID, 'Order', BATCH.orders);
+    this.customersById = nodeLoader<RawCustomer>(client, Q.CUSTOMERS_BY_ID, 'Customer', BATCH.customers);
+    this.inventoryById = nodeLoader<RawInventoryItem>(client, Q.INVENTORY_BY_ITEM_ID, 'InventoryItem', BATCH.inventory);
+  }
 
   async products(args: PageArgs) {
     const data = await this.client.execute<{ products: Connection<RawProduct> }>(
       Q.PRODUCTS,
-      { ...pageVariables(args), variantsFirst: VARIANTS_PER_PRODUCT },
+      pageVariables(args),
       'query',
     );
     return mapConnection(data.products, (n) => mapProduct(n, this));
   }
 
   async product(id: string) {
-    const node = await this.nodes.load(toGid('Product', id));
-    return node?.__typename === 'Product' ? mapProduct(node, this) : null;
+    const node = await this.productsById.load(toGid('Product', id));
+    return node ? mapProduct(node, this) : null;
   }
 
   async productVariant(id: string) {
-    const node = await this.nodes.load(toGid('ProductVariant', id));
-    return node?.__typename === 'ProductVariant' ? mapVariant(node, this) : null;
+    const node = await this.variantsById.load(toGid('ProductVariant', id));
+    return node ? mapVariant(node, this) : null;
   }
 
   async inventoryLevels(inventoryItemId: string) {
-    const node = await this.nodes.load(toGid('InventoryItem', inventoryItemId));
-    return node?.__typename === 'InventoryItem' ? mapInventoryLevels(node) : [];
+    const node = await this.inventoryById.load(toGid('InventoryItem', inventoryItemId));
+    return node ? mapInventoryLevels(node) : [];
   }
 
   async orders(args: PageArgs) {
@@ -105,8 +115,8 @@ export class ShopifyDataSource {
   /** Order tracking: by id, or by the name the shopper knows (#1001). */
   async order(args: { id?: string | null; name?: string | null }) {
     if (args.id) {
-      const node = await this.nodes.load(toGid('Order', args.id));
-      return node?.__typename === 'Order' ? mapOrder(node, this) : null;
+      const node = await this.ordersById.load(toGid('Order', args.id));
+      return node ? mapOrder(node, this) : null;
     }
     if (args.name) {
       const name = args.name.trim();
@@ -120,6 +130,16 @@ export class ShopifyDataSource {
     throw new GatewayError('BAD_USER_INPUT', 'Give an order id or an order name.');
   }
 
+  /** Variants of a product that came from a list (lists leave them out). */
+  async productVariants(productId: string) {
+    return (await this.product(productId))?.variants ?? [];
+  }
+
+  /** Line items of an order that came from a list (lists leave them out). */
+  async orderLineItems(orderId: string) {
+    return (await this.order({ id: orderId }))?.lineItems ?? [];
+  }
+
   async customers(args: PageArgs) {
     const data = await this.client.execute<{ customers: Connection<RawCustomer> }>(
       Q.CUSTOMERS,
@@ -130,8 +150,8 @@ export class ShopifyDataSource {
   }
 
   async customer(id: string) {
-    const node = await this.nodes.load(toGid('Customer', id));
-    return node?.__typename === 'Customer' ? mapCustomer(node, this) : null;
+    const node = await this.customersById.load(toGid('Customer', id));
+    return node ? mapCustomer(node, this) : null;
   }
 
   async customerOrders(customerId: string, first: number) {

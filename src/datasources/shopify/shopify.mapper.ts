@@ -36,7 +36,8 @@ export interface RawProduct {
   createdAt: string | null;
   updatedAt: string | null;
   featuredMedia: { preview: { image: { url: string } | null } | null } | null;
-  variants: { nodes: RawVariant[] };
+  /** Only in lookups by id; lists leave it out (query cost). */
+  variants?: { nodes: RawVariant[] };
 }
 
 export interface RawOrder {
@@ -51,7 +52,8 @@ export interface RawOrder {
   displayFulfillmentStatus: string;
   statusPageUrl: string | null;
   totalPriceSet: MoneyBag;
-  lineItems: { nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }> };
+  /** Only in lookups by id; lists leave it out (query cost). */
+  lineItems?: { nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }> };
   fulfillments: Array<{
     status: string;
     displayStatus: string | null;
@@ -127,7 +129,8 @@ export const mapProduct = (p: RawProduct, source: ShopifyDataSource) => ({
   imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
-  variants: p.variants.nodes.map((v) => mapVariant(v, source)),
+  /** Null when the product came from a list: the resolver fetches them by id. */
+  variants: p.variants ? p.variants.nodes.map((v) => mapVariant(v, source)) : null,
 });
 export type ShopifyProductModel = ReturnType<typeof mapProduct>;
 
@@ -146,12 +149,14 @@ export const mapOrder = (o: RawOrder, source: ShopifyDataSource) => ({
   fulfillmentStatus: o.displayFulfillmentStatus,
   statusPageUrl: o.statusPageUrl,
   total: money(o.totalPriceSet)!,
-  lineItems: o.lineItems.nodes.map((li) => ({
-    title: li.title,
-    quantity: li.quantity,
-    sku: li.sku,
-    variantId: li.variant?.id ?? null,
-  })),
+  /** Null when the order came from a list: the resolver fetches them by id. */
+  lineItems:
+    o.lineItems?.nodes.map((li) => ({
+      title: li.title,
+      quantity: li.quantity,
+      sku: li.sku,
+      variantId: li.variant?.id ?? null,
+    })) ?? null,
   fulfillments: o.fulfillments,
   customerId: o.customer?.id ?? null,
 });

@@ -13,20 +13,20 @@ fragment VariantFields on ProductVariant {
   product { id }
 }`;
 
+// Lists leave out nested connections: Shopify refuses a query whose requested cost exceeds 1,000
+// points, and a page of products with 50 variants each would. Variants and line items are fetched
+// by id, in batches sized to stay under that ceiling.
 const PRODUCT_FIELDS = `
 fragment ProductFields on Product {
   id title handle description vendor productType status tags totalInventory onlineStoreUrl createdAt updatedAt
   featuredMedia { preview { image { url } } }
-  variants(first: $variantsFirst) { nodes { ...VariantFields } }
-}
-${VARIANT_FIELDS}`;
+}`;
 
 const ORDER_FIELDS = `
 fragment OrderFields on Order {
   id name email phone createdAt processedAt cancelledAt
   displayFinancialStatus displayFulfillmentStatus statusPageUrl
   totalPriceSet { ...Money }
-  lineItems(first: 50) { nodes { title quantity sku variant { id } } }
   fulfillments(first: 20) {
     status displayStatus createdAt estimatedDeliveryAt deliveredAt
     trackingInfo(first: 10) { company number url }
@@ -51,7 +51,7 @@ ${MONEY}`;
 const PAGE_INFO = `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`;
 
 export const PRODUCTS = `
-query Products($first: Int!, $after: String, $query: String, $variantsFirst: Int!) {
+query Products($first: Int!, $after: String, $query: String) {
   products(first: $first, after: $after, query: $query) { edges { cursor node { ...ProductFields } } ${PAGE_INFO} }
 }
 ${PRODUCT_FIELDS}`;
@@ -92,20 +92,45 @@ query DraftOrders($first: Int!, $after: String, $query: String) {
 ${DRAFT_ORDER_FIELDS}`;
 
 /**
- * One round trip for any mix of ids (products, variants, orders, customers, inventory items): the
- * DataLoaders of a request collect ids and send them here together.
+ * Lookups by id, one document per type: the DataLoaders of a request collect ids of a type and send
+ * them together through `nodes(ids:)`. Batch sizes (shopify.datasource.ts) keep each under the
+ * 1,000-point cost ceiling.
  */
-export const NODES = `
-query Nodes($ids: [ID!]!, $variantsFirst: Int!) {
+export const PRODUCTS_BY_ID = `
+query ProductsById($ids: [ID!]!) {
   nodes(ids: $ids) {
-    __typename
-    ... on Product { ...ProductFields }
-    ... on ProductVariant { ...VariantFields }
-    ... on Order { ...OrderFields }
-    ... on Customer { ...CustomerFields }
+    ... on Product { ...ProductFields variants(first: 50) { nodes { ...VariantFields } } }
+  }
+}
+${PRODUCT_FIELDS}
+${VARIANT_FIELDS}`;
+
+export const VARIANTS_BY_ID = `
+query VariantsById($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on ProductVariant { ...VariantFields } }
+}
+${VARIANT_FIELDS}`;
+
+export const ORDERS_BY_ID = `
+query OrdersById($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on Order { ...OrderFields lineItems(first: 50) { nodes { title quantity sku variant { id } } } }
+  }
+}
+${ORDER_FIELDS}`;
+
+export const CUSTOMERS_BY_ID = `
+query CustomersById($ids: [ID!]!) {
+  nodes(ids: $ids) { ... on Customer { ...CustomerFields } }
+}
+${CUSTOMER_FIELDS}`;
+
+export const INVENTORY_BY_ITEM_ID = `
+query InventoryByItemId($ids: [ID!]!) {
+  nodes(ids: $ids) {
     ... on InventoryItem {
       id
-      inventoryLevels(first: 50) {
+      inventoryLevels(first: 20) {
         nodes {
           location { id name isActive address { city countryCode } }
           quantities(names: ["available", "on_hand", "committed", "incoming"]) { name quantity }
@@ -113,10 +138,7 @@ query Nodes($ids: [ID!]!, $variantsFirst: Int!) {
       }
     }
   }
-}
-${PRODUCT_FIELDS}
-${ORDER_FIELDS}
-${CUSTOMER_FIELDS}`;
+}`;
 
 export const DRAFT_ORDER_CREATE = `
 mutation DraftOrderCreate($input: DraftOrderInput!) {
@@ -137,7 +159,11 @@ export const ALL_DOCUMENTS = {
   CUSTOMER_ORDERS,
   LOCATIONS,
   DRAFT_ORDERS,
-  NODES,
+  PRODUCTS_BY_ID,
+  VARIANTS_BY_ID,
+  ORDERS_BY_ID,
+  CUSTOMERS_BY_ID,
+  INVENTORY_BY_ITEM_ID,
   DRAFT_ORDER_CREATE,
   SHOP,
 };
