@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { issueToken } from './auth/token-issuer';
 import { createGateway, createServices } from './app';
-import { ConfigError, loadConfig, type Config } from './config/config';
+import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config';
 import { createDatabase, engineName } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { providers } from './datasources/registry';
@@ -13,6 +13,7 @@ const DEMO_ORG_ID = '00000000-0000-4000-8000-000000000de0';
 async function main() {
   let config: Config;
   try {
+    loadDotEnv();
     config = loadConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -41,14 +42,21 @@ async function main() {
     const ready = Object.values(providers).map((p) => ({
       provider: p.id,
       configured: config.providers[p.id].configured,
-      ...(config.providers[p.id].configured ? {} : { missing: (config.providers[p.id] as { missing: string[] }).missing }),
+      ...(config.providers[p.id].configured
+        ? {}
+        : { missing: (config.providers[p.id] as { missing: string[] }).missing }),
     }));
     logger.info({ port: config.PORT, providers: ready }, 'switchboard listening');
   });
   server.keepAliveTimeout = 65_000;
 
   if (demoSecret) {
-    const token = await issueToken(demoSecret, { sub: 'demo-admin', orgId: DEMO_ORG_ID, role: 'admin', orgName: 'Demo organization' });
+    const token = await issueToken(demoSecret, {
+      sub: 'demo-admin',
+      orgId: DEMO_ORG_ID,
+      role: 'admin',
+      orgName: 'Demo organization',
+    });
     console.log(
       [
         '',

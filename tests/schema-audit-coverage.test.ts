@@ -16,7 +16,12 @@ test('every mutation carries @audit(action:) or @noAudit(reason:)', () => {
   });
   expect(unaudited.map((f) => f.name)).toEqual([]);
   expect(Object.keys(mutation!.getFields())).toEqual(
-    expect.arrayContaining(['connectIntegration', 'disconnectIntegration', 'testIntegration', 'createShopifyDraftOrder']),
+    expect.arrayContaining([
+      'connectIntegration',
+      'disconnectIntegration',
+      'testIntegration',
+      'createShopifyDraftOrder',
+    ]),
   );
 });
 
@@ -33,15 +38,20 @@ test('every root field requires authentication', () => {
 test('Integration is a union of the seven provider types', () => {
   const schema = buildGatewaySchema();
   const union = schema.getType('Integration');
-  expect(union && 'getTypes' in union ? (union as any).getTypes().map((t: any) => t.name).sort() : []).toEqual(
-    [
-      'KlaviyoIntegration',
-      'KustomerIntegration',
-      'MessengerIntegration',
-      'OpenAIIntegration',
-      'ShopifyIntegration',
-      'StripeIntegration',
-      'WhatsAppIntegration',
-    ],
-  );
+  expect(
+    union && 'getTypes' in union
+      ? (union as any)
+          .getTypes()
+          .map((t: any) => t.name)
+          .sort()
+      : [],
+  ).toEqual([
+    'KlaviyoIntegration',
+    'KustomerIntegration',
+    'MessengerIntegration',
+    'OpenAIIntegration',
+    'ShopifyIntegration',
+    'StripeIntegration',
+    'WhatsAppIntegration',
+  ]);
 });

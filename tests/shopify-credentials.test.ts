@@ -6,7 +6,9 @@ import { newOrgId, startTestGateway, type TestGateway } from './support/harness'
 import { startShopifySimulator, type ShopifySimulator } from './support/shopify-simulator';
 
 test('every document the Shopify data source can send is valid against the published 2025-01 schema', () => {
-  const schema = buildSchema(fs.readFileSync(contractPath('shopify', 'admin_schema_2025-01.graphql'), 'utf8'));
+  const schema = buildSchema(
+    fs.readFileSync(contractPath('shopify', 'admin_schema_2025-01.graphql'), 'utf8'),
+  );
   const invalid = Object.entries(ALL_DOCUMENTS)
     .map(([name, doc]) => [name, validate(schema, parse(doc)).map((e) => e.message)] as const)
     .filter(([, errors]) => errors.length > 0);
@@ -33,7 +35,11 @@ describe('client-credentials grant (no SHOPIFY_ADMIN_ACCESS_TOKEN)', () => {
 
   const connect = async (store: string) => {
     const token = await gw.token(newOrgId(), 'admin');
-    await gw.graphql(`mutation($s: String!) { connectIntegration(input: { shopify: { storeName: $s } }) { integration { __typename } } }`, { s: store }, token);
+    await gw.graphql(
+      `mutation($s: String!) { connectIntegration(input: { shopify: { storeName: $s } }) { integration { __typename } } }`,
+      { s: store },
+      token,
+    );
     return token;
   };
   const PRODUCTS = `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { products(first: 1) { edges { node { id } } } } } } }`;
@@ -45,7 +51,11 @@ describe('client-credentials grant (no SHOPIFY_ADMIN_ACCESS_TOKEN)', () => {
     await gw.graphql(PRODUCTS, {}, token);
     const grants = sim.requests.filter((r) => r.endpoint === 'oauth' && r.store === 'granted-store');
     expect(grants).toHaveLength(1);
-    expect(grants[0]!.body).toMatchObject({ grant_type: 'client_credentials', client_id: 'test-client-id', client_secret: 'test-client-secret' });
+    expect(grants[0]!.body).toMatchObject({
+      grant_type: 'client_credentials',
+      client_id: 'test-client-id',
+      client_secret: 'test-client-secret',
+    });
     const issued = sim.issuedTokens.find((t) => t.store === 'granted-store')!;
     const graphql = sim.requests.filter((r) => r.endpoint === 'graphql' && r.store === 'granted-store');
     expect(graphql).toHaveLength(6);
@@ -58,8 +68,15 @@ describe('client-credentials grant (no SHOPIFY_ADMIN_ACCESS_TOKEN)', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_AUTH_FAILED');
     expect(body.errors?.[0]?.message).toMatch(/not installed on the store "not-installed"/);
     expect(JSON.stringify(body)).not.toMatch(/test-client-secret/);
-    const status = await gw.graphql(`{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { status errorMessage } } } }`, {}, token);
-    expect(status.body.data.organization.integration).toEqual({ status: 'ERROR', errorMessage: expect.stringMatching(/not installed/) });
+    const status = await gw.graphql(
+      `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { status errorMessage } } } }`,
+      {},
+      token,
+    );
+    expect(status.body.data.organization.integration).toEqual({
+      status: 'ERROR',
+      errorMessage: expect.stringMatching(/not installed/),
+    });
   });
 
   test('an expired token is replaced after Shopify refuses it', async () => {
@@ -71,7 +88,9 @@ describe('client-credentials grant (no SHOPIFY_ADMIN_ACCESS_TOKEN)', () => {
     // The refused token was forgotten: the next call asks for a fresh one and works.
     const again = await gw.graphql(PRODUCTS, {}, token);
     expect(again.body.errors).toBeUndefined();
-    expect(sim.requests.filter((r) => r.endpoint === 'oauth' && r.store === 'rotating-store')).toHaveLength(2);
+    expect(sim.requests.filter((r) => r.endpoint === 'oauth' && r.store === 'rotating-store')).toHaveLength(
+      2,
+    );
   });
 });
 
@@ -79,8 +98,16 @@ test('without any Shopify credentials the gateway starts and answers PROVIDER_NO
   const gw = await startTestGateway({});
   try {
     const token = await gw.token(newOrgId(), 'admin');
-    await gw.graphql(`mutation { connectIntegration(input: { shopify: { storeName: "s" } }) { integration { __typename } } }`, {}, token);
-    const { body } = await gw.graphql(`{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { configured products { edges { node { id } } } } } } }`, {}, token);
+    await gw.graphql(
+      `mutation { connectIntegration(input: { shopify: { storeName: "s" } }) { integration { __typename } } }`,
+      {},
+      token,
+    );
+    const { body } = await gw.graphql(
+      `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { configured products { edges { node { id } } } } } } }`,
+      {},
+      token,
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe('PROVIDER_NOT_CONFIGURED');
     expect(body.data.organization.integration).toEqual({ configured: false, products: null });
   } finally {

@@ -38,11 +38,18 @@ afterAll(async () => {
   await sim.close();
 });
 
-const shop = (fields: string) => `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { ${fields} } } } }`;
+const shop = (fields: string) =>
+  `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { ${fields} } } } }`;
 const data = (body: any) => body.data.organization.integration;
 
 test('products page with variants, prices and paging', async () => {
-  const first = await gw.graphql(shop(`products(first: 5) { edges { cursor node { id title status variants { id price sku } } } pageInfo { hasNextPage endCursor } }`), {}, member);
+  const first = await gw.graphql(
+    shop(
+      `products(first: 5) { edges { cursor node { id title status variants { id price sku } } } pageInfo { hasNextPage endCursor } }`,
+    ),
+    {},
+    member,
+  );
   expect(first.body.errors).toBeUndefined();
   const page = data(first.body).products;
   expect(page.edges).toHaveLength(5);
@@ -59,13 +66,17 @@ test('products page with variants, prices and paging', async () => {
   expect(ids).toHaveLength(5);
   expect(ids).not.toContain(page.edges[0].node.id);
   // Every call carried the admin token to the right store and API version.
-  expect(sim.requests.every((r) => r.store === 'acme-store' && r.path.includes('/admin/api/2025-01/graphql.json'))).toBe(true);
+  expect(
+    sim.requests.every((r) => r.store === 'acme-store' && r.path.includes('/admin/api/2025-01/graphql.json')),
+  ).toBe(true);
   expect(sim.requests.every((r) => r.headers['x-shopify-access-token'] === ACCESS_TOKEN)).toBe(true);
 });
 
 test('a product by id (numeric or GID) with inventory per location', async () => {
   const { body } = await gw.graphql(
-    shop(`product(id: "1") { id title variants { id inventoryQuantity inventoryLevels { location { id name } available onHand } } }`),
+    shop(
+      `product(id: "1") { id title variants { id inventoryQuantity inventoryLevels { location { id name } available onHand } } }`,
+    ),
     {},
     member,
   );
@@ -85,7 +96,13 @@ test('a product by id (numeric or GID) with inventory per location', async () =>
 });
 
 test('order tracking: by name and by id, with fulfillment status and tracking numbers', async () => {
-  const list = await gw.graphql(shop(`orders(first: 40) { edges { node { id name fulfillmentStatus fulfillments { trackingInfo { number url company } } } } }`), {}, member);
+  const list = await gw.graphql(
+    shop(
+      `orders(first: 40) { edges { node { id name fulfillmentStatus fulfillments { trackingInfo { number url company } } } } }`,
+    ),
+    {},
+    member,
+  );
   const orders = data(list.body).orders.edges.map((e: any) => e.node);
   const tracked = orders.find((o: any) => o.fulfillments.some((f: any) => f.trackingInfo.length > 0));
   expect(tracked).toBeDefined();
@@ -110,7 +127,11 @@ test('order tracking: by name and by id, with fulfillment status and tracking nu
 
 test('20 orders with their customers cost exactly two Shopify calls', async () => {
   const before = sim.graphqlCalls();
-  const { body } = await gw.graphql(shop(`orders(first: 20) { edges { node { id customer { id email displayName } } } }`), {}, member);
+  const { body } = await gw.graphql(
+    shop(`orders(first: 20) { edges { node { id customer { id email displayName } } } }`),
+    {},
+    member,
+  );
   expect(body.errors).toBeUndefined();
   const edges = data(body).orders.edges;
   expect(edges).toHaveLength(20);
@@ -124,7 +145,13 @@ test('20 orders with their customers cost exactly two Shopify calls', async () =
 });
 
 test('customers list, one customer, and their orders', async () => {
-  const list = await gw.graphql(shop(`customers(first: 3, query: "") { edges { node { id email numberOfOrders amountSpent { amount } } } }`), {}, member);
+  const list = await gw.graphql(
+    shop(
+      `customers(first: 3, query: "") { edges { node { id email numberOfOrders amountSpent { amount } } } }`,
+    ),
+    {},
+    member,
+  );
   expect(list.body.errors).toBeUndefined();
   const first = data(list.body).customers.edges[0].node;
   const one = await gw.graphql(
@@ -137,7 +164,13 @@ test('customers list, one customer, and their orders', async () => {
 });
 
 test('locations and draft orders list', async () => {
-  const { body } = await gw.graphql(shop(`locations { edges { node { id name isActive } } } draftOrders(first: 3) { edges { node { id name status invoiceUrl } } }`), {}, member);
+  const { body } = await gw.graphql(
+    shop(
+      `locations { edges { node { id name isActive } } } draftOrders(first: 3) { edges { node { id name status invoiceUrl } } }`,
+    ),
+    {},
+    member,
+  );
   expect(body.errors).toBeUndefined();
   expect(data(body).locations.edges.length).toBeGreaterThan(0);
   expect(data(body).draftOrders.edges.length).toBeGreaterThan(0);
@@ -148,15 +181,28 @@ const CREATE_DRAFT = `mutation($input: CreateShopifyDraftOrderInput!) {
 }`;
 
 test('an admin creates a draft order and gets its invoice URL; it is audited', async () => {
-  const { body } = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [{ variantId: '1', quantity: 2 }], email: 'shopper@example.com' } }, admin);
+  const { body } = await gw.graphql(
+    CREATE_DRAFT,
+    { input: { lineItems: [{ variantId: '1', quantity: 2 }], email: 'shopper@example.com' } },
+    admin,
+  );
   expect(body.errors).toBeUndefined();
   const draft = body.data.createShopifyDraftOrder.draftOrder;
   expect(draft.invoiceUrl).toMatch(/^https:\/\/acme-store\.myshopify\.com\//);
   expect(draft.status).toBe('OPEN');
   const mutation = sim.requests.find((r) => r.query?.includes('draftOrderCreate'));
-  expect(mutation?.variables).toEqual({ input: { lineItems: [{ variantId: 'gid://shopify/ProductVariant/1', quantity: 2 }], email: 'shopper@example.com' } });
+  expect(mutation?.variables).toEqual({
+    input: {
+      lineItems: [{ variantId: 'gid://shopify/ProductVariant/1', quantity: 2 }],
+      email: 'shopper@example.com',
+    },
+  });
 
-  const log = await gw.graphql(`{ organization { auditLog(first: 1) { edges { node { action outcome provider accountKey actorId } } } } }`, {}, member);
+  const log = await gw.graphql(
+    `{ organization { auditLog(first: 1) { edges { node { action outcome provider accountKey actorId } } } } }`,
+    {},
+    member,
+  );
   expect(log.body.data.organization.auditLog.edges[0].node).toEqual({
     action: 'shopify.draft_order.create',
     outcome: 'OK',
@@ -168,20 +214,36 @@ test('an admin creates a draft order and gets its invoice URL; it is audited', a
 
 test('draft order refusals: member FORBIDDEN (audited, no Shopify call), bad input, Shopify userErrors', async () => {
   const calls = sim.graphqlCalls();
-  const denied = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [{ variantId: '1', quantity: 1 }] } }, member);
+  const denied = await gw.graphql(
+    CREATE_DRAFT,
+    { input: { lineItems: [{ variantId: '1', quantity: 1 }] } },
+    member,
+  );
   expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   expect(sim.graphqlCalls()).toBe(calls);
 
-  const zero = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [{ variantId: '1', quantity: 0 }] } }, admin);
+  const zero = await gw.graphql(
+    CREATE_DRAFT,
+    { input: { lineItems: [{ variantId: '1', quantity: 0 }] } },
+    admin,
+  );
   expect(zero.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   const empty = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [] } }, admin);
   expect(empty.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
-  const unknown = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [{ variantId: '99999999', quantity: 1 }] } }, admin);
+  const unknown = await gw.graphql(
+    CREATE_DRAFT,
+    { input: { lineItems: [{ variantId: '99999999', quantity: 1 }] } },
+    admin,
+  );
   expect(unknown.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(unknown.body.errors?.[0]?.message).toMatch(/Shopify refused the draft order/);
 
-  const log = await gw.graphql(`{ organization { auditLog(first: 4) { edges { node { action outcome errorCode actorId } } } } }`, {}, member);
+  const log = await gw.graphql(
+    `{ organization { auditLog(first: 4) { edges { node { action outcome errorCode actorId } } } } }`,
+    {},
+    member,
+  );
   expect(log.body.data.organization.auditLog.edges.map((e: any) => e.node.errorCode)).toEqual([
     'BAD_USER_INPUT',
     'BAD_USER_INPUT',
@@ -193,7 +255,12 @@ test('draft order refusals: member FORBIDDEN (audited, no Shopify call), bad inp
 test('cart link from GIDs and numeric ids, on the public store domain', async () => {
   const { body } = await gw.graphql(
     `query($lines: [CartLineInput!]!) { organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { cartLink(lines: $lines) } } } }`,
-    { lines: [{ variantId: 'gid://shopify/ProductVariant/11', quantity: 2 }, { variantId: '12', quantity: 1 }] },
+    {
+      lines: [
+        { variantId: 'gid://shopify/ProductVariant/11', quantity: 2 },
+        { variantId: '12', quantity: 1 },
+      ],
+    },
     member,
   );
   expect(body.errors).toBeUndefined();
@@ -218,21 +285,48 @@ describe('upstream failures', () => {
     // The status write is asynchronous to the failing call; give it a moment.
     await new Promise((r) => setTimeout(r, 100));
     const status = await gw.graphql(shop(`status errorMessage`), {}, member);
-    expect(data(status.body)).toEqual({ status: 'ERROR', errorMessage: expect.stringMatching(/Shopify rejected/) });
+    expect(data(status.body)).toEqual({
+      status: 'ERROR',
+      errorMessage: expect.stringMatching(/Shopify rejected/),
+    });
 
     // A successful test brings it back.
-    const test = await gw.graphql(`mutation { testIntegration(provider: SHOPIFY) { integration { ... on ShopifyIntegration { status errorMessage lastSyncedAt } } } }`, {}, admin);
-    expect(test.body.data.testIntegration.integration).toEqual({ status: 'CONNECTED', errorMessage: null, lastSyncedAt: expect.any(String) });
+    const test = await gw.graphql(
+      `mutation { testIntegration(provider: SHOPIFY) { integration { ... on ShopifyIntegration { status errorMessage lastSyncedAt } } } }`,
+      {},
+      admin,
+    );
+    expect(test.body.data.testIntegration.integration).toEqual({
+      status: 'CONNECTED',
+      errorMessage: null,
+      lastSyncedAt: expect.any(String),
+    });
   });
 
   test('testIntegration against a failing store reports the failure in words and audits it', async () => {
     sim.failNext({ status: 403 });
-    const { body } = await gw.graphql(`mutation { testIntegration(provider: SHOPIFY) { integration { ... on ShopifyIntegration { status errorMessage } } } }`, {}, admin);
+    const { body } = await gw.graphql(
+      `mutation { testIntegration(provider: SHOPIFY) { integration { ... on ShopifyIntegration { status errorMessage } } } }`,
+      {},
+      admin,
+    );
     expect(body.data.testIntegration.integration.status).toBe('ERROR');
     expect(body.data.testIntegration.integration.errorMessage).toMatch(/credentials/);
-    const log = await gw.graphql(`{ organization { auditLog(first: 1) { edges { node { action outcome errorCode } } } } }`, {}, member);
-    expect(log.body.data.organization.auditLog.edges[0].node).toEqual({ action: 'integration.test', outcome: 'ERROR', errorCode: 'UPSTREAM_AUTH_FAILED' });
-    await gw.graphql(`mutation { testIntegration(provider: SHOPIFY) { integration { __typename } } }`, {}, admin);
+    const log = await gw.graphql(
+      `{ organization { auditLog(first: 1) { edges { node { action outcome errorCode } } } } }`,
+      {},
+      member,
+    );
+    expect(log.body.data.organization.auditLog.edges[0].node).toEqual({
+      action: 'integration.test',
+      outcome: 'ERROR',
+      errorCode: 'UPSTREAM_AUTH_FAILED',
+    });
+    await gw.graphql(
+      `mutation { testIntegration(provider: SHOPIFY) { integration { __typename } } }`,
+      {},
+      admin,
+    );
   });
 
   test('429 with Retry-After is retried and then succeeds', async () => {
@@ -258,7 +352,11 @@ describe('upstream failures', () => {
 
   test('a mutation is not retried after a 5xx (it may have happened)', async () => {
     sim.failNext({ status: 502 });
-    const { body } = await gw.graphql(CREATE_DRAFT, { input: { lineItems: [{ variantId: '1', quantity: 1 }] } }, admin);
+    const { body } = await gw.graphql(
+      CREATE_DRAFT,
+      { input: { lineItems: [{ variantId: '1', quantity: 1 }] } },
+      admin,
+    );
     expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(sim.graphqlCalls()).toBe(1);
   });
@@ -275,7 +373,11 @@ describe('upstream failures', () => {
 test('another organization can neither claim nor read the store', async () => {
   const intruderOrg = newOrgId();
   const intruder = await gw.token(intruderOrg, 'admin');
-  const claim = await gw.graphql(`mutation { connectIntegration(input: { shopify: { storeName: "acme-store" } }) { integration { __typename } } }`, {}, intruder);
+  const claim = await gw.graphql(
+    `mutation { connectIntegration(input: { shopify: { storeName: "acme-store" } }) { integration { __typename } } }`,
+    {},
+    intruder,
+  );
   expect(claim.body.errors?.[0]?.extensions?.code).toBe('ACCOUNT_ALREADY_CONNECTED');
   const calls = sim.graphqlCalls();
   const read = await gw.graphql(shop(`products(first: 1) { edges { node { id } } }`), {}, intruder);

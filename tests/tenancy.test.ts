@@ -16,7 +16,11 @@ const DISCONNECT = `mutation { disconnectIntegration(provider: SHOPIFY) { integr
 const MINE = `{ organization { id integration(provider: SHOPIFY) { ... on ShopifyIntegration { storeName status } } } }`;
 
 const sign = (claims: Record<string, unknown>, secret = TEST_JWT_SECRET, exp: string | number = '1h') =>
-  new SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setExpirationTime(exp).setIssuedAt().sign(new TextEncoder().encode(secret));
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setExpirationTime(exp)
+    .setIssuedAt()
+    .sign(new TextEncoder().encode(secret));
 
 describe('authentication', () => {
   test('no token: UNAUTHENTICATED', async () => {
@@ -26,8 +30,15 @@ describe('authentication', () => {
 
   test('forged (wrong secret), expired, malformed and claim-less tokens are refused', async () => {
     const org = newOrgId();
-    const forged = await sign({ sub: 'x', org_id: org, role: 'platform_admin' }, 'another-secret-another-secret-another-secret');
-    const expired = await sign({ sub: 'x', org_id: org, role: 'admin' }, TEST_JWT_SECRET, Math.floor(Date.now() / 1000) - 60);
+    const forged = await sign(
+      { sub: 'x', org_id: org, role: 'platform_admin' },
+      'another-secret-another-secret-another-secret',
+    );
+    const expired = await sign(
+      { sub: 'x', org_id: org, role: 'admin' },
+      TEST_JWT_SECRET,
+      Math.floor(Date.now() / 1000) - 60,
+    );
     const noOrg = await sign({ sub: 'x', role: 'admin' });
     const badRole = await sign({ sub: 'x', org_id: org, role: 'owner' });
     for (const token of [forged, expired, noOrg, badRole, 'not-a-jwt']) {
@@ -41,7 +52,9 @@ describe('authentication', () => {
 
   test('an "alg: none" token is refused', async () => {
     const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url');
-    const payload = Buffer.from(JSON.stringify({ sub: 'x', org_id: newOrgId(), role: 'admin' })).toString('base64url');
+    const payload = Buffer.from(JSON.stringify({ sub: 'x', org_id: newOrgId(), role: 'admin' })).toString(
+      'base64url',
+    );
     const { body } = await gw.graphql('{ viewer { userId } }', {}, `${header}.${payload}.`);
     expect(body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
@@ -59,7 +72,11 @@ describe('roles and tenancy', () => {
     expect(connect.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const disconnect = await gw.graphql(DISCONNECT, {}, member);
     expect(disconnect.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const test = await gw.graphql('mutation { testIntegration(provider: SHOPIFY) { integration { __typename } } }', {}, member);
+    const test = await gw.graphql(
+      'mutation { testIntegration(provider: SHOPIFY) { integration { __typename } } }',
+      {},
+      member,
+    );
     expect(test.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -70,7 +87,10 @@ describe('roles and tenancy', () => {
     const adminB = await gw.token(orgB, 'admin');
 
     const a = await gw.graphql(CONNECT, { store: 'shared-store' }, adminA);
-    expect(a.body.data.connectIntegration.integration).toEqual({ storeName: 'shared-store', status: 'CONNECTED' });
+    expect(a.body.data.connectIntegration.integration).toEqual({
+      storeName: 'shared-store',
+      status: 'CONNECTED',
+    });
 
     // Case and a pasted domain do not get around the claim.
     const b = await gw.graphql(CONNECT, { store: 'Shared-Store.myshopify.com' }, adminB);
@@ -92,7 +112,9 @@ describe('roles and tenancy', () => {
     const results = await Promise.all(tokens.map((t) => gw.graphql(CONNECT, { store: 'race-store' }, t)));
     const winners = results.filter((r) => r.body.data?.connectIntegration);
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'ACCOUNT_ALREADY_CONNECTED')).toHaveLength(5);
+    expect(
+      results.filter((r) => r.body.errors?.[0]?.extensions?.code === 'ACCOUNT_ALREADY_CONNECTED'),
+    ).toHaveLength(5);
   });
 
   test('organization(id:) for another organization: FORBIDDEN for admins, allowed and audited for platform_admin', async () => {
@@ -100,7 +122,11 @@ describe('roles and tenancy', () => {
     const adminA = await gw.token(orgA, 'admin');
     await gw.graphql(CONNECT, { store: 'support-store' }, adminA);
     const outsider = await gw.token(newOrgId(), 'admin');
-    const denied = await gw.graphql(`query($id: ID) { organization(id: $id) { id } }`, { id: orgA }, outsider);
+    const denied = await gw.graphql(
+      `query($id: ID) { organization(id: $id) { id } }`,
+      { id: orgA },
+      outsider,
+    );
     expect(denied.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
 
     const support = await gw.token(newOrgId(), 'platform_admin', 'support-1');
@@ -110,7 +136,11 @@ describe('roles and tenancy', () => {
       support,
     );
     expect(seen.body.data.organization).toEqual({ id: orgA, integration: { storeName: 'support-store' } });
-    const log = await gw.graphql(`{ organization { auditLog(first: 5) { edges { node { action actorId outcome } } } } }`, {}, adminA);
+    const log = await gw.graphql(
+      `{ organization { auditLog(first: 5) { edges { node { action actorId outcome } } } } }`,
+      {},
+      adminA,
+    );
     expect(log.body.data.organization.auditLog.edges.map((e: any) => e.node)).toContainEqual({
       action: 'organization.support_access',
       actorId: 'support-1',
@@ -160,7 +190,11 @@ describe('bad input', () => {
       `{ whatsapp: { businessNumber: "12345" } }`,
     ];
     for (const input of cases) {
-      const { body } = await gw.graphql(`mutation { connectIntegration(input: ${input}) { integration { __typename } } }`, {}, token);
+      const { body } = await gw.graphql(
+        `mutation { connectIntegration(input: ${input}) { integration { __typename } } }`,
+        {},
+        token,
+      );
       expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
     const ok = await gw.graphql(

@@ -7,7 +7,11 @@ export async function issueToken(
   claims: { sub: string; orgId: string; role: RoleValue; orgName?: string },
   options: { expiresIn?: string | number; issuer?: string; audience?: string } = {},
 ): Promise<string> {
-  let jwt = new SignJWT({ org_id: claims.orgId, role: claims.role, ...(claims.orgName ? { org_name: claims.orgName } : {}) })
+  let jwt = new SignJWT({
+    org_id: claims.orgId,
+    role: claims.role,
+    ...(claims.orgName ? { org_name: claims.orgName } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()

@@ -34,7 +34,8 @@ export class TokenVerifier {
   async verify(authorization: string | undefined): Promise<Viewer | undefined> {
     if (!authorization) return undefined;
     const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match?.[1]) throw new GatewayError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
+    if (!match?.[1])
+      throw new GatewayError('UNAUTHENTICATED', 'The Authorization header must be "Bearer <token>".');
     const token = match[1];
     const cached = this.cache.get(token);
     if (cached && cached.expiresAtMs > Date.now()) return cached.viewer;
@@ -46,7 +47,10 @@ export class TokenVerifier {
         audience: this.options.audience,
       };
       if (this.jwks) {
-        ({ payload } = await jwtVerify(token, this.jwks, { ...verifyOptions, algorithms: ['RS256', 'ES256'] }));
+        ({ payload } = await jwtVerify(token, this.jwks, {
+          ...verifyOptions,
+          algorithms: ['RS256', 'ES256'],
+        }));
       } else if (this.secretKey) {
         ({ payload } = await jwtVerify(token, this.secretKey, { ...verifyOptions, algorithms: ['HS256'] }));
       } else {
@@ -55,11 +59,17 @@ export class TokenVerifier {
     } catch (error) {
       if (error instanceof GatewayError) throw error;
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-      throw new GatewayError('UNAUTHENTICATED', expired ? 'The token has expired.' : 'The token is not valid.');
+      throw new GatewayError(
+        'UNAUTHENTICATED',
+        expired ? 'The token has expired.' : 'The token is not valid.',
+      );
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
-      throw new GatewayError('UNAUTHENTICATED', 'The token lacks valid sub, org_id (a UUID) and role claims.');
+      throw new GatewayError(
+        'UNAUTHENTICATED',
+        'The token lacks valid sub, org_id (a UUID) and role claims.',
+      );
     }
     const viewer: Viewer = {
       userId: claims.data.sub,

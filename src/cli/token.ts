@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { issueToken } from '../auth/token-issuer';
 import { ROLES, type RoleValue } from '../auth/viewer';
-import { loadConfig } from '../config/config';
+import { loadConfig, loadDotEnv } from '../config/config';
 
 /** `npm run token -- --org <uuid> --role admin [--sub user-1] [--name "Acme"] [--expires 12h]` */
 async function run() {
@@ -14,13 +14,21 @@ async function run() {
       expires: { type: 'string', default: '12h' },
     },
   });
+  loadDotEnv();
   const config = loadConfig();
   if (!config.AUTH_JWT_SECRET) throw new Error('AUTH_JWT_SECRET is not set: there is nothing to sign with.');
-  if (!values.org || !/^[0-9a-f-]{36}$/i.test(values.org)) throw new Error('--org must be an organization UUID.');
-  if (!ROLES.includes(values.role as RoleValue)) throw new Error(`--role must be one of ${ROLES.join(', ')}.`);
+  if (!values.org || !/^[0-9a-f-]{36}$/i.test(values.org))
+    throw new Error('--org must be an organization UUID.');
+  if (!ROLES.includes(values.role as RoleValue))
+    throw new Error(`--role must be one of ${ROLES.join(', ')}.`);
   const token = await issueToken(
     config.AUTH_JWT_SECRET,
-    { sub: values.sub!, orgId: values.org, role: values.role as RoleValue, ...(values.name ? { orgName: values.name } : {}) },
+    {
+      sub: values.sub!,
+      orgId: values.org,
+      role: values.role as RoleValue,
+      ...(values.name ? { orgName: values.name } : {}),
+    },
     { expiresIn: values.expires!, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
   );
   console.log(token);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { PROVIDERS, providerEnvSchemas, type ProviderId } from '../datasources/registry';
 
@@ -25,7 +27,9 @@ const baseSchema = z.object({
 export type BaseConfig = z.infer<typeof baseSchema>;
 
 export type ProvidersConfig = {
-  [P in ProviderId]: { configured: true; env: z.infer<(typeof providerEnvSchemas)[P]> } | { configured: false; missing: string[] };
+  [P in ProviderId]:
+    | { configured: true; env: z.infer<(typeof providerEnvSchemas)[P]> }
+    | { configured: false; missing: string[] };
 };
 
 export interface Config extends BaseConfig {
@@ -35,6 +39,16 @@ export interface Config extends BaseConfig {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * Reads a `.env` file into the environment when there is one (Node's own parser; variables already
+ * set win). For local runs only: deployments set real environment variables.
+ */
+export function loadDotEnv(file = '.env'): void {
+  if (!fs.existsSync(file)) return;
+  const fromFile = parseEnv(fs.readFileSync(file, 'utf8'));
+  for (const [key, value] of Object.entries(fromFile)) process.env[key] ??= value;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = baseSchema.safeParse(stripEmpty(env));
@@ -58,7 +72,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       providers[id] = { configured: true, env: result.data } as ProvidersConfig[ProviderId];
     } else {
       // A missing variable is reported by its name; a whole-object rule (one of two) by its message.
-      const missing = [...new Set(result.error.issues.map((i) => (i.path.length ? i.path.join('.') : i.message)))];
+      const missing = [
+        ...new Set(result.error.issues.map((i) => (i.path.length ? i.path.join('.') : i.message))),
+      ];
       providers[id] = { configured: false, missing };
     }
   }

@@ -25,7 +25,9 @@ export const providers = {
 
 export const PROVIDERS = Object.keys(providers) as ProviderId[];
 
-export const providerEnvSchemas = Object.fromEntries(PROVIDERS.map((id) => [id, providers[id].envSchema])) as {
+export const providerEnvSchemas = Object.fromEntries(
+  PROVIDERS.map((id) => [id, providers[id].envSchema]),
+) as {
   [P in ProviderId]: (typeof providers)[P]['envSchema'];
 };
 

@@ -50,7 +50,19 @@ export class AuditRepo {
   /** Newest first; `afterId` is the id of the last row of the previous page. */
   async page(organizationId: string, limit: number, afterId?: string): Promise<AuditRow[]> {
     const query = this.db('audit_log')
-      .select('id', 'at', 'request_id', 'organization_id', 'actor_id', 'actor_role', 'action', 'provider', 'account_key', 'outcome', 'error_code')
+      .select(
+        'id',
+        'at',
+        'request_id',
+        'organization_id',
+        'actor_id',
+        'actor_role',
+        'action',
+        'provider',
+        'account_key',
+        'outcome',
+        'error_code',
+      )
       .where({ organization_id: organizationId })
       .orderBy('id', 'desc')
       .limit(limit);

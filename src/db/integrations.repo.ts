@@ -63,7 +63,15 @@ export class IntegrationsRepo {
           error_message: null,
         })
         .onConflict(['organization_id', 'provider'])
-        .merge(['status', 'account_identifier', 'account_key', 'connected_at', 'sync_status', 'error_message', 'last_synced_at'])
+        .merge([
+          'status',
+          'account_identifier',
+          'account_key',
+          'connected_at',
+          'sync_status',
+          'error_message',
+          'last_synced_at',
+        ])
         .returning('*');
       if (!row) throw new Error('insert returned no row');
       return row as IntegrationRow;
@@ -76,7 +84,12 @@ export class IntegrationsRepo {
   async disconnect(organizationId: string, provider: ProviderId): Promise<IntegrationRow | undefined> {
     const [row] = await this.db('integrations')
       .where({ organization_id: organizationId, provider })
-      .update({ status: 'disconnected', error_message: null, sync_status: null, updated_at: this.db.fn.now() })
+      .update({
+        status: 'disconnected',
+        error_message: null,
+        sync_status: null,
+        updated_at: this.db.fn.now(),
+      })
       .returning('*');
     return row as IntegrationRow | undefined;
   }
@@ -91,8 +104,19 @@ export class IntegrationsRepo {
       .whereIn('status', ['connected', 'error'])
       .update(
         health.ok
-          ? { status: 'connected', error_message: null, sync_status: 'ok', last_synced_at: this.db.fn.now(), updated_at: this.db.fn.now() }
-          : { status: 'error', error_message: health.message, sync_status: 'failed', updated_at: this.db.fn.now() },
+          ? {
+              status: 'connected',
+              error_message: null,
+              sync_status: 'ok',
+              last_synced_at: this.db.fn.now(),
+              updated_at: this.db.fn.now(),
+            }
+          : {
+              status: 'error',
+              error_message: health.message,
+              sync_status: 'failed',
+              updated_at: this.db.fn.now(),
+            },
       )
       .returning('*');
     return row as IntegrationRow | undefined;

@@ -14,7 +14,10 @@ export const ERROR_CODES = {
     message: 'This account is already connected to another organization.',
   },
   RATE_LIMITED: { outcome: 'denied', message: 'Too many requests; slow down.' },
-  UPSTREAM_RATE_LIMITED: { outcome: 'error', message: 'The provider is rate limiting requests; retry later.' },
+  UPSTREAM_RATE_LIMITED: {
+    outcome: 'error',
+    message: 'The provider is rate limiting requests; retry later.',
+  },
   UPSTREAM_AUTH_FAILED: { outcome: 'error', message: 'The provider rejected the gateway credentials.' },
   UPSTREAM_UNAVAILABLE: { outcome: 'error', message: 'The provider is unavailable; retry later.' },
   UPSTREAM_ERROR: { outcome: 'error', message: 'The provider returned an error.' },

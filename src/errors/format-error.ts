@@ -33,6 +33,11 @@ export function createFormatError(logger: Logger) {
       return { message: formatted.message, locations, path, extensions: { ...extensions, code } };
     }
     logger.error({ err: original, path }, 'unexpected error masked as INTERNAL_SERVER_ERROR');
-    return { message: 'Internal server error.', locations, path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+    return {
+      message: 'Internal server error.',
+      locations,
+      path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
   };
 }

@@ -27,7 +27,12 @@ export interface GatewayContext {
 
 export function createContext(
   services: Services,
-  request: { requestId?: string | undefined; logger: Logger; viewer: Viewer | undefined; authError: GatewayError | undefined },
+  request: {
+    requestId?: string | undefined;
+    logger: Logger;
+    viewer: Viewer | undefined;
+    authError: GatewayError | undefined;
+  },
 ): GatewayContext {
   const requestId = request.requestId ?? randomUUID();
   const dataSources = new Map<string, unknown>();

@@ -12,7 +12,9 @@ const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
 export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   const files: string[] = [];
   const walk = (current: string) => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs
+      .readdirSync(current, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) walk(full);
       else if (entry.name.endsWith('.graphql')) files.push(full);

@@ -2,7 +2,12 @@
  * Exponential backoff with "full jitter" (a uniformly random wait up to the exponential cap), which
  * spreads retries of many clients best: https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/
  */
-export function fullJitterDelay(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
+export function fullJitterDelay(
+  attempt: number,
+  baseMs: number,
+  capMs: number,
+  random = Math.random,
+): number {
   return Math.floor(random() * Math.min(capMs, baseMs * 2 ** attempt));
 }
 

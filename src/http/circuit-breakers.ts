@@ -1,4 +1,10 @@
-import { ConsecutiveBreaker, CircuitState, circuitBreaker, handleWhen, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  ConsecutiveBreaker,
+  CircuitState,
+  circuitBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import { UpstreamFailure } from './upstream-failure';
 
 /**

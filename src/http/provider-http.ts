@@ -59,7 +59,11 @@ export interface ProviderHttpOptions {
  * body reach a client. undici's `request` is used over `fetch` for its lower per-call overhead.
  */
 export class ProviderHttpClient {
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 256 });
+  private readonly agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connections: 256,
+  });
   private readonly breakers: CircuitBreakers;
 
   constructor(
@@ -105,7 +109,10 @@ export class ProviderHttpClient {
       throw error;
     } finally {
       this.metrics?.upstreamRequests.inc({ provider: req.provider, outcome });
-      this.metrics?.upstreamDuration.observe({ provider: req.provider }, (performance.now() - started) / 1000);
+      this.metrics?.upstreamDuration.observe(
+        { provider: req.provider },
+        (performance.now() - started) / 1000,
+      );
     }
   }
 
@@ -158,7 +165,12 @@ export class ProviderHttpClient {
       if (code === 'UPSTREAM_AUTH_FAILED') {
         req.onAuthFailure?.(`${req.providerName} rejected the gateway's credentials (HTTP ${status}).`);
       }
-      throw new UpstreamFailure(code, status, `HTTP ${status}: ${text.slice(0, 300)}`, parseRetryAfter(headers['retry-after']));
+      throw new UpstreamFailure(
+        code,
+        status,
+        `HTTP ${status}: ${text.slice(0, 300)}`,
+        parseRetryAfter(headers['retry-after']),
+      );
     }
     req.inspect?.(response);
     return response;

@@ -28,6 +28,9 @@ export const IntegrationCommon = { __resolveType: typenameOf };
 export const KlaviyoIntegration = { ...integrationCommonFields, companyId: identifierField('companyId') };
 export const KustomerIntegration = { ...integrationCommonFields, subdomain: identifierField('subdomain') };
 export const MessengerIntegration = { ...integrationCommonFields, pageId: identifierField('pageId') };
-export const WhatsAppIntegration = { ...integrationCommonFields, businessNumber: identifierField('businessNumber') };
+export const WhatsAppIntegration = {
+  ...integrationCommonFields,
+  businessNumber: identifierField('businessNumber'),
+};
 export const OpenAIIntegration = { ...integrationCommonFields };
 export const StripeIntegration = { ...integrationCommonFields };

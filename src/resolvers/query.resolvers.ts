@@ -24,7 +24,8 @@ export const Query: QueryResolvers = {
     } catch (error) {
       throw new GatewayError('FORBIDDEN', 'Only a platform administrator may open another organization.');
     }
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw new GatewayError('BAD_USER_INPUT', 'id must be an organization UUID.');
+    if (!/^[0-9a-f-]{36}$/i.test(id))
+      throw new GatewayError('BAD_USER_INPUT', 'id must be an organization UUID.');
     const row = await organizationRow(context, id);
     await context.services.audit.append({
       requestId: context.requestId,
@@ -44,6 +45,7 @@ export const Query: QueryResolvers = {
 
 export const Viewer: ViewerResolvers = {
   userId: (viewer) => viewer.userId,
-  role: (viewer) => (viewer.role === 'platform_admin' ? 'PLATFORM_ADMIN' : viewer.role === 'admin' ? 'ADMIN' : 'MEMBER'),
+  role: (viewer) =>
+    viewer.role === 'platform_admin' ? 'PLATFORM_ADMIN' : viewer.role === 'admin' ? 'ADMIN' : 'MEMBER',
   organization: (viewer, _args, context) => organizationRow(context, viewer.orgId),
 };

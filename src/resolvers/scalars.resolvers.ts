@@ -17,7 +17,8 @@ export const DateTime = new GraphQLScalarType<Date, string>({
   },
   parseValue: parseDate,
   parseLiteral(ast) {
-    if (ast.kind !== Kind.STRING) throw new GatewayError('BAD_USER_INPUT', 'DateTime must be an ISO-8601 string.');
+    if (ast.kind !== Kind.STRING)
+      throw new GatewayError('BAD_USER_INPUT', 'DateTime must be an ISO-8601 string.');
     return parseDate(ast.value);
   },
 });

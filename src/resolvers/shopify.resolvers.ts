@@ -37,7 +37,8 @@ export const ShopifyProduct: ShopifyProductResolvers = {
 };
 
 export const ShopifyProductVariant: ShopifyProductVariantResolvers = {
-  inventoryLevels: (variant) => (variant.inventoryItemId ? variant.source.inventoryLevels(variant.inventoryItemId) : []),
+  inventoryLevels: (variant) =>
+    variant.inventoryItemId ? variant.source.inventoryLevels(variant.inventoryItemId) : [],
   product: (variant) => (variant.productId ? variant.source.product(variant.productId) : null),
 };
 

@@ -28,7 +28,12 @@ export class IntegrationsService {
     );
   }
 
-  async connect(organizationId: string, provider: ProviderId, input: unknown, target: AuditTarget): Promise<IntegrationRow> {
+  async connect(
+    organizationId: string,
+    provider: ProviderId,
+    input: unknown,
+    target: AuditTarget,
+  ): Promise<IntegrationRow> {
     const adapter = providers[provider];
     target.provider = provider;
     const account = (adapter.account.parse as (input: unknown) => Record<string, unknown>)(input);
@@ -47,7 +52,11 @@ export class IntegrationsService {
     }
   }
 
-  async disconnect(organizationId: string, provider: ProviderId, target: AuditTarget): Promise<IntegrationRow> {
+  async disconnect(
+    organizationId: string,
+    provider: ProviderId,
+    target: AuditTarget,
+  ): Promise<IntegrationRow> {
     target.provider = provider;
     const row = await this.repo.disconnect(organizationId, provider);
     target.accountKey = row?.account_key ?? null;
@@ -58,11 +67,19 @@ export class IntegrationsService {
    * Tests the connection and records the outcome on the row. A failing provider is a result the
    * caller wants to see, not an error of the mutation: the payload shows status ERROR and why.
    */
-  async test(organizationId: string, provider: ProviderId, target: AuditTarget, logger: Logger): Promise<IntegrationRow> {
+  async test(
+    organizationId: string,
+    provider: ProviderId,
+    target: AuditTarget,
+    logger: Logger,
+  ): Promise<IntegrationRow> {
     target.provider = provider;
     const [row] = await this.repo.forOrganizationAndProviders(organizationId, [provider]);
     if (!row || row.status === 'disconnected') {
-      throw new GatewayError('INTEGRATION_NOT_CONNECTED', `${providers[provider].displayName} is not connected for this organization.`);
+      throw new GatewayError(
+        'INTEGRATION_NOT_CONNECTED',
+        `${providers[provider].displayName} is not connected for this organization.`,
+      );
     }
     target.accountKey = row.account_key;
     try {

@@ -38,10 +38,16 @@ export class ProviderRuntime {
       );
     }
     if (row.status === 'disconnected' || !row.account_identifier) {
-      throw new GatewayError('INTEGRATION_NOT_CONNECTED', `${adapter.displayName} is not connected for this organization.`);
+      throw new GatewayError(
+        'INTEGRATION_NOT_CONNECTED',
+        `${adapter.displayName} is not connected for this organization.`,
+      );
     }
     if (!adapter.createDataSource) {
-      throw new GatewayError('BAD_USER_INPUT', `${adapter.displayName} has no data operations in this version of the gateway.`);
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `${adapter.displayName} has no data operations in this version of the gateway.`,
+      );
     }
     // Parse again: rows written by an older version must still satisfy today's rules.
     const account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
@@ -69,7 +75,10 @@ export class ProviderRuntime {
     const adapter = providers[row.provider];
     const dataSource = this.dataSourceFor(row, logger);
     if (!adapter.testConnection) {
-      throw new GatewayError('BAD_USER_INPUT', `Testing a ${adapter.displayName} connection is not available yet.`);
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `Testing a ${adapter.displayName} connection is not available yet.`,
+      );
     }
     await (adapter.testConnection as (ds: unknown) => Promise<void>)(dataSource);
   }

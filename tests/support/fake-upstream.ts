@@ -14,7 +14,8 @@ export interface FakeAnswer {
  */
 export async function startFakeUpstream(fallback: FakeAnswer = { status: 200, body: { ok: true } }) {
   const queue: FakeAnswer[] = [];
-  const requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+  const requests: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> =
+    [];
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => (body += chunk));

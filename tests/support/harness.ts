@@ -35,7 +35,7 @@ export interface TestGateway {
 
 /**
  * Starts the real gateway (express + Apollo + database) on a random port. The database is PGlite in
- * memory unless TEST_DATABASE_URL names a PostgreSQL server, which CI sets for a second run.
+ * memory unless TEST_DATABASE_URL (or DATABASE_URL) names a PostgreSQL server, as CI's second run does.
  * Each call gets its own schema on PostgreSQL so test files do not see each other's rows.
  */
 export async function startTestGateway(env: Record<string, string | undefined> = {}): Promise<TestGateway> {
@@ -81,9 +81,9 @@ export async function startTestGateway(env: Record<string, string | undefined> =
   };
 }
 
-/** PGlite in memory, or a fresh schema on the PostgreSQL server named by TEST_DATABASE_URL. */
+/** PGlite in memory, or a fresh schema on the PostgreSQL server named by TEST_DATABASE_URL or DATABASE_URL. */
 export async function createTestDatabase(): Promise<Db> {
-  const url = process.env.TEST_DATABASE_URL;
+  const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!url) return createDatabase({ pgliteDataDir: ':memory:' });
   const schema = `test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = createDatabase({ databaseUrl: url, pgliteDataDir: '' });

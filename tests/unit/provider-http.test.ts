@@ -12,7 +12,14 @@ let client: ProviderHttpClient;
 beforeEach(async () => {
   upstream = await startFakeUpstream();
   client = new ProviderHttpClient(
-    { timeoutMs: 1500, maxRetries: 2, backoffBaseMs: 5, backoffCapMs: 20, breakerFailures: 3, breakerHalfOpenAfterMs: 60_000 },
+    {
+      timeoutMs: 1500,
+      maxRetries: 2,
+      backoffBaseMs: 5,
+      backoffCapMs: 20,
+      breakerFailures: 3,
+      breakerHalfOpenAfterMs: 60_000,
+    },
     logger,
   );
 });

@@ -23,7 +23,12 @@ export const messengerProvider = defineProvider({
   displayName: 'Facebook Messenger',
   typename: 'MessengerIntegration',
   envSchema: env,
-  envVars: ['MESSENGER_APP_ID', 'MESSENGER_APP_SECRET', 'MESSENGER_PAGE_ACCESS_TOKEN', 'MESSENGER_VERIFY_TOKEN'],
+  envVars: [
+    'MESSENGER_APP_ID',
+    'MESSENGER_APP_SECRET',
+    'MESSENGER_PAGE_ACCESS_TOKEN',
+    'MESSENGER_VERIFY_TOKEN',
+  ],
   account: {
     parse: (input) => parseAccount(account, input, 'Messenger'),
     key: (a) => a.pageId,

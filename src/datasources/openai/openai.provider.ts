@@ -19,7 +19,10 @@ const env = z
   .refine((e) => e.apiKey !== undefined, { message: 'OPENAI_API_KEY' });
 
 // The organization provides nothing: the platform's key serves every organization.
-const account = z.object({}).passthrough().transform(() => ({}));
+const account = z
+  .object({})
+  .passthrough()
+  .transform(() => ({}));
 
 export const openaiProvider = defineProvider({
   id: 'openai',

@@ -38,7 +38,11 @@ export class ShopifyClient {
   ) {}
 
   /** Runs a query (retried on transient failures) or a mutation (never retried after a 5xx). */
-  async execute<T>(document: string, variables: Record<string, unknown>, kind: 'query' | 'mutation'): Promise<T> {
+  async execute<T>(
+    document: string,
+    variables: Record<string, unknown>,
+    kind: 'query' | 'mutation',
+  ): Promise<T> {
     const token = await this.accessToken();
     const response = await this.http.request({
       provider: 'shopify',
@@ -46,7 +50,11 @@ export class ShopifyClient {
       accountKey: this.store,
       method: 'POST',
       url: `${this.storeBaseUrl}/admin/api/${this.apiVersion}/graphql.json`,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-shopify-access-token': token },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'x-shopify-access-token': token,
+      },
       body: JSON.stringify({ query: document, variables }),
       idempotent: kind === 'query',
       inspect: checkThrottle,
@@ -75,7 +83,8 @@ export class ShopifyClient {
     try {
       return await this.credentials.tokens.tokenFor(this.store, this.storeBaseUrl);
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'UPSTREAM_AUTH_FAILED') this.onAuthFailure(error.message);
+      if (error instanceof GatewayError && error.code === 'UPSTREAM_AUTH_FAILED')
+        this.onAuthFailure(error.message);
       throw error;
     }
   }

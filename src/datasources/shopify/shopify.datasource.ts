@@ -42,7 +42,11 @@ const BATCH = { products: 5, variants: 100, orders: 8, customers: 100, inventory
 function nodeLoader<T>(client: ShopifyClient, document: string, typename: string, maxBatchSize: number) {
   return new DataLoader<string, T | null>(
     async (ids) => {
-      const data = await client.execute<{ nodes: Array<(T & { id?: string }) | null> }>(document, { ids }, 'query');
+      const data = await client.execute<{ nodes: Array<(T & { id?: string }) | null> }>(
+        document,
+        { ids },
+        'query',
+      );
       return ids.map((_, i) => {
         const node = data.nodes[i];
         return node && node.id && node.id.startsWith(`gid://shopify/${typename}/`) ? node : null;
@@ -80,7 +84,12 @@ export class ShopifyDataSource {
     this.variantsById = nodeLoader<RawVariant>(client, Q.VARIANTS_BY_ID, 'ProductVariant', BATCH.variants);
     this.ordersById = nodeLoader<RawOrder>(client, Q.ORDERS_BY_ID, 'Order', BATCH.orders);
     this.customersById = nodeLoader<RawCustomer>(client, Q.CUSTOMERS_BY_ID, 'Customer', BATCH.customers);
-    this.inventoryById = nodeLoader<RawInventoryItem>(client, Q.INVENTORY_BY_ITEM_ID, 'InventoryItem', BATCH.inventory);
+    this.inventoryById = nodeLoader<RawInventoryItem>(
+      client,
+      Q.INVENTORY_BY_ITEM_ID,
+      'InventoryItem',
+      BATCH.inventory,
+    );
   }
 
   async products(args: PageArgs) {
@@ -108,7 +117,11 @@ export class ShopifyDataSource {
   }
 
   async orders(args: PageArgs) {
-    const data = await this.client.execute<{ orders: Connection<RawOrder> }>(Q.ORDERS, pageVariables(args), 'query');
+    const data = await this.client.execute<{ orders: Connection<RawOrder> }>(
+      Q.ORDERS,
+      pageVariables(args),
+      'query',
+    );
     return mapConnection(data.orders, (n) => mapOrder(n, this));
   }
 
@@ -203,14 +216,21 @@ export class ShopifyDataSource {
     if (input.email) draftInput.email = input.email;
     if (input.note) draftInput.note = input.note;
     const data = await this.client.execute<{
-      draftOrderCreate: { draftOrder: RawDraftOrder | null; userErrors: Array<{ field: string[] | null; message: string }> };
+      draftOrderCreate: {
+        draftOrder: RawDraftOrder | null;
+        userErrors: Array<{ field: string[] | null; message: string }>;
+      };
     }>(Q.DRAFT_ORDER_CREATE, { input: draftInput }, 'mutation');
     const { draftOrder, userErrors } = data.draftOrderCreate;
     if (userErrors.length > 0 || !draftOrder) {
       // Shopify's userErrors are written for merchants and hold no secrets: pass them on.
-      throw new GatewayError('BAD_USER_INPUT', `Shopify refused the draft order: ${userErrors.map((e) => e.message).join('; ')}`, {
-        extensions: { userErrors: userErrors.map((e) => ({ field: e.field, message: e.message })) },
-      });
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `Shopify refused the draft order: ${userErrors.map((e) => e.message).join('; ')}`,
+        {
+          extensions: { userErrors: userErrors.map((e) => ({ field: e.field, message: e.message })) },
+        },
+      );
     }
     return mapDraftOrder(draftOrder);
   }

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error';
 
-export type ShopifyGidType = 'Product' | 'ProductVariant' | 'Order' | 'Customer' | 'InventoryItem' | 'Location' | 'DraftOrder';
+export type ShopifyGidType =
+  'Product' | 'ProductVariant' | 'Order' | 'Customer' | 'InventoryItem' | 'Location' | 'DraftOrder';
 
 /**
  * Accepts a Shopify GID of the expected type or a bare numeric id, returns the GID. Anything else is
@@ -11,7 +12,10 @@ export function toGid(type: ShopifyGidType, id: string): string {
   if (/^[0-9]{1,20}$/.test(trimmed)) return `gid://shopify/${type}/${trimmed}`;
   const match = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]{1,20})$/.exec(trimmed);
   if (match && match[1] === type) return trimmed;
-  throw new GatewayError('BAD_USER_INPUT', `"${id.slice(0, 80)}" is not a Shopify ${type} id (a GID or a number).`);
+  throw new GatewayError(
+    'BAD_USER_INPUT',
+    `"${id.slice(0, 80)}" is not a Shopify ${type} id (a GID or a number).`,
+  );
 }
 
 export function numericId(type: ShopifyGidType, id: string): string {

@@ -5,7 +5,6 @@
  */
 import type { ShopifyDataSource } from './shopify.datasource';
 
-
 interface MoneyBag {
   shopMoney: { amount: string; currencyCode: string };
 }
@@ -53,7 +52,9 @@ export interface RawOrder {
   statusPageUrl: string | null;
   totalPriceSet: MoneyBag;
   /** Only in lookups by id; lists leave it out (query cost). */
-  lineItems?: { nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }> };
+  lineItems?: {
+    nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }>;
+  };
   fulfillments: Array<{
     status: string;
     displayStatus: string | null;
@@ -87,7 +88,9 @@ export interface RawLocation {
 
 export interface RawInventoryItem {
   id: string;
-  inventoryLevels: { nodes: Array<{ location: RawLocation; quantities: Array<{ name: string; quantity: number }> }> };
+  inventoryLevels: {
+    nodes: Array<{ location: RawLocation; quantities: Array<{ name: string; quantity: number }> }>;
+  };
 }
 
 export interface RawDraftOrder {
@@ -134,7 +137,8 @@ export const mapProduct = (p: RawProduct, source: ShopifyDataSource) => ({
 });
 export type ShopifyProductModel = ReturnType<typeof mapProduct>;
 
-const money = (bag: MoneyBag | null) => (bag ? { amount: bag.shopMoney.amount, currencyCode: bag.shopMoney.currencyCode } : null);
+const money = (bag: MoneyBag | null) =>
+  bag ? { amount: bag.shopMoney.amount, currencyCode: bag.shopMoney.currencyCode } : null;
 
 export const mapOrder = (o: RawOrder, source: ShopifyDataSource) => ({
   source,
@@ -213,7 +217,12 @@ export type ShopifyDraftOrderModel = ReturnType<typeof mapDraftOrder>;
 
 export interface Connection<T> {
   edges: Array<{ cursor: string; node: T }>;
-  pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
+  pageInfo: {
+    hasNextPage: boolean;
+    hasPreviousPage: boolean;
+    startCursor: string | null;
+    endCursor: string | null;
+  };
 }
 
 export const mapConnection = <R, T>(raw: Connection<R>, map: (node: R) => T): Connection<T> => ({

@@ -47,8 +47,18 @@ export const shopifyProvider = defineProvider({
   createDataSource({ env, account, http, onAuthFailure, shared }) {
     const tokens = env.SHOPIFY_ADMIN_ACCESS_TOKEN
       ? undefined
-      : shared('tokens', () => new ShopifyTokenCache(http, { clientId: env.SHOPIFY_ADMIN_API_KEY!, clientSecret: env.SHOPIFY_ADMIN_API_SECRET! }));
-    const storeBaseUrl = env.SHOPIFY_API_BASE_URL.replaceAll('{store}', account.storeName).replace(/\/+$/, '');
+      : shared(
+          'tokens',
+          () =>
+            new ShopifyTokenCache(http, {
+              clientId: env.SHOPIFY_ADMIN_API_KEY!,
+              clientSecret: env.SHOPIFY_ADMIN_API_SECRET!,
+            }),
+        );
+    const storeBaseUrl = env.SHOPIFY_API_BASE_URL.replaceAll('{store}', account.storeName).replace(
+      /\/+$/,
+      '',
+    );
     const client = new ShopifyClient(
       http,
       account.storeName,

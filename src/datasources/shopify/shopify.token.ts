@@ -65,7 +65,10 @@ export class ShopifyTokenCache {
     }
     const payload = response.body as { access_token?: unknown; expires_in?: unknown };
     if (typeof payload.access_token !== 'string') {
-      throw new GatewayError('UPSTREAM_ERROR', 'Shopify returned no access token for the client-credentials grant.');
+      throw new GatewayError(
+        'UPSTREAM_ERROR',
+        'Shopify returned no access token for the client-credentials grant.',
+      );
     }
     const expiresInMs = typeof payload.expires_in === 'number' ? payload.expires_in * 1000 : 3_600_000;
     this.tokens.set(store, {
@@ -82,7 +85,11 @@ export class ShopifyTokenCache {
   private explain(error: unknown, store: string): unknown {
     if (!(error instanceof GatewayError)) return error;
     const upstreamBody = (error.details?.body ?? '') as string;
-    if (error.code === 'UPSTREAM_AUTH_FAILED' || error.code === 'UPSTREAM_ERROR' || error.code === 'NOT_FOUND') {
+    if (
+      error.code === 'UPSTREAM_AUTH_FAILED' ||
+      error.code === 'UPSTREAM_ERROR' ||
+      error.code === 'NOT_FOUND'
+    ) {
       const notInstalled = /app_not_installed/.test(upstreamBody);
       return new GatewayError(
         'UPSTREAM_AUTH_FAILED',

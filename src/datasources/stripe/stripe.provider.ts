@@ -10,7 +10,10 @@ const env = z.object({
 });
 
 // Stripe bills the platform's own customers: the organization provides nothing.
-const account = z.object({}).passthrough().transform(() => ({}));
+const account = z
+  .object({})
+  .passthrough()
+  .transform(() => ({}));
 
 export const stripeProvider = defineProvider({
   id: 'stripe',

@@ -15,7 +15,9 @@ const account = z.object({
     .string()
     .trim()
     .transform((s) => s.replace(/^whatsapp:/i, '').replace(/[\s().-]/g, ''))
-    .pipe(z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'businessNumber must be an E.164 number such as +14155238886')),
+    .pipe(
+      z.string().regex(/^\+[1-9][0-9]{7,14}$/, 'businessNumber must be an E.164 number such as +14155238886'),
+    ),
 });
 
 export const whatsappProvider = defineProvider({

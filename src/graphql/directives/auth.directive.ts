@@ -4,13 +4,20 @@ import { ROLE_RANK, type RoleValue } from '../../auth/viewer';
 import { GatewayError } from '../../errors/gateway-error';
 import type { GatewayContext } from '../context';
 
-const ROLE_FROM_ENUM: Record<string, RoleValue> = { MEMBER: 'member', ADMIN: 'admin', PLATFORM_ADMIN: 'platform_admin' };
+const ROLE_FROM_ENUM: Record<string, RoleValue> = {
+  MEMBER: 'member',
+  ADMIN: 'admin',
+  PLATFORM_ADMIN: 'platform_admin',
+};
 
 /** Throws unless the request carries a verified viewer of at least `required` role. */
 export function assertRole(context: GatewayContext, required: RoleValue): void {
   if (!context.viewer) throw context.authError ?? new GatewayError('UNAUTHENTICATED');
   if (ROLE_RANK[context.viewer.role] < ROLE_RANK[required]) {
-    throw new GatewayError('FORBIDDEN', `This needs the ${required} role; the token has ${context.viewer.role}.`);
+    throw new GatewayError(
+      'FORBIDDEN',
+      `This needs the ${required} role; the token has ${context.viewer.role}.`,
+    );
   }
 }
 
