@@ -12,6 +12,7 @@ import { IntegrationsRepo } from './db/integrations.repo';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { createFormatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
+import { complexityRule } from './graphql/complexity.rule';
 import { createContext, type GatewayContext } from './graphql/context';
 import { metricsPlugin } from './graphql/metrics.plugin';
 import { buildGatewaySchema } from './graphql/schema';
@@ -70,12 +71,36 @@ export async function createGateway(services: Services): Promise<Gateway> {
     // Clients generate types from the schema and the playground needs it; the schema is no secret.
     introspection: true,
     plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+    validationRules: [complexityRule()],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
+
+  // One request id per request, echoed to the caller and on every log line of that request.
+  app.use((req, res, next) => {
+    const header = req.header('x-request-id');
+    const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
+    const requestLogger = logger.child({ requestId });
+    res.locals.requestId = requestId;
+    res.locals.logger = requestLogger;
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.on('finish', () => {
+      requestLogger.info(
+        {
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      );
+    });
+    next();
+  });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -105,10 +130,9 @@ export async function createGateway(services: Services): Promise<Gateway> {
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const header = req.header('x-request-id');
-        const requestId = header && REQUEST_ID.test(header) ? header : randomUUID();
-        const requestLogger = logger.child({ requestId });
+      context: async ({ req, res }) => {
+        const requestId = res.locals.requestId as string;
+        const requestLogger = res.locals.logger as Logger;
         let viewer;
         let authError: GatewayError | undefined;
         try {

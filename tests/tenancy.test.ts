@@ -213,3 +213,19 @@ describe('bad input', () => {
     expect(body.errors?.[0]?.extensions?.stacktrace).toBeUndefined();
   });
 });
+
+describe('query complexity', () => {
+  test('too deep, too many aliases, and fragment bombs are refused with QUERY_TOO_COMPLEX before running', async () => {
+    const token = await gw.token(newOrgId(), 'member');
+    const deep = `{ viewer { organization { ${'integrations { ... on ShopifyIntegration { products { edges { node { variants { product { '.repeat(3)} id ${'} } } } } } }'.repeat(3)} } } }`;
+    const aliases = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: viewer { userId }`).join(' ')} }`;
+    const bomb = `query { viewer { ...F5 } }
+      fragment F0 on Viewer { userId role }
+      ${[1, 2, 3, 4, 5].map((i) => `fragment F${i} on Viewer { ${Array.from({ length: 6 }, () => `...F${i - 1}`).join(' ')} organization { id } }`).join('\n')}`;
+    for (const query of [deep, aliases, bomb]) {
+      const { status, body } = await gw.graphql(query, {}, token);
+      expect(status).toBe(400);
+      expect(body.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    }
+  });
+});

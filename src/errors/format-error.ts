@@ -21,10 +21,13 @@ const REQUEST_ERROR_CODES = new Set([
  */
 export function createFormatError(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
+    // Apollo rewraps validation errors (ours included, e.g. QUERY_TOO_COMPLEX) as its own.
+    const wrapped = (error as { originalError?: unknown } | undefined)?.originalError;
+    const original = isGatewayError(wrapped) ? wrapped : unwrapResolverError(error);
     const { locations, path } = formatted;
     if (isGatewayError(original)) {
-      return { message: original.message, locations, path, extensions: { ...original.extensions } };
+      const { http: _http, ...extensions } = original.extensions;
+      return { message: original.message, locations, path, extensions };
     }
     const code = formatted.extensions?.code;
     const fromGraphQL = original === error || original === undefined;

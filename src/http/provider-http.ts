@@ -29,6 +29,8 @@ export interface UpstreamRequest {
   /** Provider-specific check of a 2xx answer (e.g. a GraphQL throttle reported in the body); may throw UpstreamFailure. */
   inspect?: (response: UpstreamResponse) => void;
   onAuthFailure?: (message: string) => void;
+  /** The request's logger, so provider failures carry the request id. */
+  logger?: Logger;
 }
 
 export interface UpstreamResponse {
@@ -97,7 +99,7 @@ export class ProviderHttpClient {
           if (!(error instanceof UpstreamFailure)) throw error;
           const wait = this.retryDelay(error, attempt, idempotent);
           if (wait === undefined || Date.now() + wait >= deadline) throw this.toGatewayError(req, error);
-          this.logger.warn(
+          (req.logger ?? this.logger).warn(
             { provider: req.provider, status: error.status, attempt: attempt + 1, waitMs: wait },
             'retrying provider call',
           );
@@ -177,7 +179,7 @@ export class ProviderHttpClient {
   }
 
   private toGatewayError(req: UpstreamRequest, failure: UpstreamFailure): GatewayError {
-    this.logger.warn(
+    (req.logger ?? this.logger).warn(
       { provider: req.provider, status: failure.status, code: failure.code, detail: failure.detail },
       'provider call failed',
     );

@@ -1,6 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient, UpstreamResponse } from '../../http/provider-http';
 import { UpstreamFailure } from '../../http/upstream-failure';
+import type { Logger } from '../../observability/logger';
 import type { ShopifyTokenCache } from './shopify.token';
 
 export interface ShopifyCredentials {
@@ -35,6 +36,7 @@ export class ShopifyClient {
     private readonly apiVersion: string,
     private readonly credentials: ShopifyCredentials,
     private readonly onAuthFailure: (message: string) => void,
+    private readonly logger?: Logger,
   ) {}
 
   /** Runs a query (retried on transient failures) or a mutation (never retried after a 5xx). */
@@ -58,6 +60,7 @@ export class ShopifyClient {
       body: JSON.stringify({ query: document, variables }),
       idempotent: kind === 'query',
       inspect: checkThrottle,
+      logger: this.logger,
       onAuthFailure: (message) => {
         this.credentials.tokens?.forget(this.store);
         this.onAuthFailure(message);

@@ -44,7 +44,7 @@ export const shopifyProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Shopify'),
     key: (a) => a.storeName,
   },
-  createDataSource({ env, account, http, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
     const tokens = env.SHOPIFY_ADMIN_ACCESS_TOKEN
       ? undefined
       : shared(
@@ -66,6 +66,7 @@ export const shopifyProvider = defineProvider({
       env.SHOPIFY_API_VERSION,
       { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
       onAuthFailure,
+      logger,
     );
     return new ShopifyDataSource(client, account.storeName);
   },
