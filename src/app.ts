@@ -21,6 +21,7 @@ import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { IntegrationsService } from './services/integrations.service';
 import { ProviderRuntime } from './services/provider-runtime';
+import { RateLimits } from './services/rate-limits';
 import type { Services } from './services/services';
 
 export interface Gateway {
@@ -58,6 +59,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     audit: new AuditRepo(db),
     runtime,
     integrations: new IntegrationsService(integrationsRepo, runtime),
+    rateLimits: new RateLimits({ scale: config.RATE_LIMIT_SCALE, redisUrl: config.REDIS_URL }, logger),
   };
 }
 
@@ -74,6 +76,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
     validationRules: [complexityRule()],
   });
   await apollo.start();
+  await services.rateLimits.ready();
 
   const app = express();
   app.disable('x-powered-by');
@@ -154,6 +157,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
     async stop() {
       await apollo.stop();
       await services.http.close();
+      await services.rateLimits.close();
     },
   };
 }

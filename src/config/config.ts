@@ -20,6 +20,8 @@ const baseSchema = z.object({
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /** Multiplies every @rateLimit budget; 0 turns per-organization limits off (load tests). */
+  RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
 });

@@ -5,6 +5,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { resolvers } from '../resolvers';
 import { auditDirectiveTransformer } from './directives/audit.directive';
 import { authDirectiveTransformer } from './directives/auth.directive';
+import { rateLimitDirectiveTransformer } from './directives/rate-limit.directive';
 
 const SCHEMA_DIR = path.resolve(__dirname, '../../schema');
 
@@ -24,8 +25,12 @@ export function loadTypeDefs(dir = SCHEMA_DIR): string[] {
   return files.map((file) => fs.readFileSync(file, 'utf8'));
 }
 
-/** The executable schema: SDL + resolvers, then @auth, then @audit around it. */
+/**
+ * The executable schema: SDL + resolvers, then the directives from the inside out — @auth first
+ * (who), @rateLimit around it (how often, per organization), @audit outermost so that refusals by
+ * either are recorded too.
+ */
 export function buildGatewaySchema(): GraphQLSchema {
   const schema = makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
-  return auditDirectiveTransformer(authDirectiveTransformer(schema));
+  return auditDirectiveTransformer(rateLimitDirectiveTransformer(authDirectiveTransformer(schema)));
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { IntegrationsService } from './integrations.service';
 import type { ProviderRuntime } from './provider-runtime';
+import type { RateLimits } from './rate-limits';
 
 /** The gateway's long-lived parts, built once at start (see app.ts) and shared by every request. */
 export interface Services {
@@ -23,4 +24,5 @@ export interface Services {
   audit: AuditRepo;
   runtime: ProviderRuntime;
   integrations: IntegrationsService;
+  rateLimits: RateLimits;
 }
