@@ -37,7 +37,6 @@ import { contractPath } from './contracts';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
   GraphQLError,
@@ -197,7 +196,9 @@ const SCHEMA_FILE = 'admin_schema_2025-01.graphql';
 let cachedSchema: { path: string; schema: GraphQLSchema } | undefined;
 
 function schemaCandidates(explicit?: string): string[] {
-  return [explicit, process.env.SHOPIFY_ADMIN_SCHEMA_PATH, contractPath('shopify', SCHEMA_FILE)].filter((p): p is string => typeof p === 'string' && p.length > 0);
+  return [explicit, process.env.SHOPIFY_ADMIN_SCHEMA_PATH, contractPath('shopify', SCHEMA_FILE)].filter(
+    (p): p is string => typeof p === 'string' && p.length > 0,
+  );
 }
 
 /** The Admin API 2025-01 schema, built lazily once per process (~0.3 s). */
