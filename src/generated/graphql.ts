@@ -930,6 +930,14 @@ export type NoAuditDirectiveArgs = {
 
 export type NoAuditDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = NoAuditDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
+export type RateLimitDirectiveArgs = {
+  bucket?: Maybe<Scalars['String']['input']>;
+  max: Scalars['Int']['input'];
+  windowSeconds: Scalars['Int']['input'];
+};
+
+export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AuditLogConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = {
   edges?: Resolver<Array<ResolversTypes['AuditLogEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1318,4 +1326,5 @@ export type DirectiveResolvers<ContextType = GatewayContext> = {
   audit?: AuditDirectiveResolver<any, any, ContextType>;
   auth?: AuthDirectiveResolver<any, any, ContextType>;
   noAudit?: NoAuditDirectiveResolver<any, any, ContextType>;
+  rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
 };

@@ -13,7 +13,10 @@ const account = z.object({
   companyId: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9]{6}$/, 'companyId must be six letters or digits (Klaviyo: Settings → Account → API keys)'),
+    .regex(
+      /^[A-Za-z0-9]{6}$/,
+      'companyId must be six letters or digits (Klaviyo: Settings → Account → API keys)',
+    ),
 });
 
 export const klaviyoProvider = defineProvider({
