@@ -6,6 +6,8 @@ import type { OrganizationRow } from '../db/organizations.repo';
 import type { AuditRow } from '../db/audit.repo';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { ShopifyProductModel, ShopifyVariantModel, ShopifyOrderModel, ShopifyCustomerModel } from '../datasources/shopify/shopify.mapper';
+import type { KlaviyoListModel, KlaviyoSegmentModel, KlaviyoProfileModel, KlaviyoCampaignModel, KlaviyoMetricModel } from '../datasources/klaviyo/klaviyo.mapper';
+import type { KustomerCustomerModel, KustomerConversationModel, KustomerMessageModel, KustomerNoteModel } from '../datasources/kustomer/kustomer.mapper';
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
@@ -20,6 +22,24 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time in UTC. */
   DateTime: { input: Date | string; output: Date | string; }
+  /**
+   * A JSON object of custom properties (event properties, profile properties). At most 64 KB once
+   * serialized and nested at most 8 levels.
+   */
+  KlaviyoProperties: { input: Record<string, unknown>; output: Record<string, unknown>; }
+};
+
+export type AddKustomerNoteInput = {
+  /** Internal note text (agents only; never shown to the customer). */
+  body: Scalars['String']['input'];
+  /** Exactly one of conversationId or customerId. */
+  conversationId?: InputMaybe<Scalars['ID']['input']>;
+  customerId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+export type AddKustomerNotePayload = {
+  __typename?: 'AddKustomerNotePayload';
+  note: KustomerNote;
 };
 
 export type AuditLogConnection = {
@@ -71,6 +91,26 @@ export type ConnectIntegrationInput =
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe: StripeConnectInput; whatsapp?: never; }
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe?: never; whatsapp: WhatsAppConnectInput; };
 
+export type CreateKustomerConversationInput = {
+  customerId: Scalars['ID']['input'];
+  /** The conversation's subject line. */
+  name: Scalars['String']['input'];
+};
+
+export type CreateKustomerTicketInput = {
+  /** Kustomer team ids to assign. */
+  assignedTeamIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  /** Kustomer user ids to assign. */
+  assignedUserIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  customerId: Scalars['ID']['input'];
+  name: Scalars['String']['input'];
+  /** 1 (lowest) to 5 (urgent); Kustomer's default is 3. */
+  priority?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<KustomerTicketStatus>;
+  /** Kustomer tag ids. */
+  tags?: InputMaybe<Array<Scalars['ID']['input']>>;
+};
+
 export type CreateShopifyDraftOrderInput = {
   /** An existing customer (GID or numeric id). */
   customerId?: InputMaybe<Scalars['ID']['input']>;
@@ -110,13 +150,131 @@ export type IntegrationStatus =
   | 'DISCONNECTED'
   | 'ERROR';
 
+export type KlaviyoCampaign = {
+  __typename?: 'KlaviyoCampaign';
+  archived: Scalars['Boolean']['output'];
+  /** Null when the campaign was read by id (Klaviyo keeps the channel on its messages). */
+  channel: Maybe<KlaviyoChannel>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /**
+   * Performance per message and channel from Klaviyo's Reporting API (admin key: POST
+   * /api/campaign-values-reports). Klaviyo needs a conversion metric id (see `metrics`, e.g. "Placed
+   * Order") and allows only 2 reports a minute per account: a third call within the minute answers
+   * UPSTREAM_RATE_LIMITED with `retryAfterMs`. Give a relative `timeframe` or both `start` and `end`.
+   * Without `statistics`, a useful set for the campaign's channel is asked for.
+   */
+  results: KlaviyoCampaignResults;
+  scheduledAt: Maybe<Scalars['DateTime']['output']>;
+  /** immediate, static, throttled, smart_send_time, ... */
+  sendStrategy: Maybe<Scalars['String']['output']>;
+  /** When the campaign was (or will be) sent. */
+  sendTime: Maybe<Scalars['DateTime']['output']>;
+  /** Klaviyo's status text: Draft, Scheduled, Sending, Sent, Cancelled, ... */
+  status: Scalars['String']['output'];
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type KlaviyoCampaignResultsArgs = {
+  conversionMetricId: Scalars['ID']['input'];
+  end?: InputMaybe<Scalars['DateTime']['input']>;
+  start?: InputMaybe<Scalars['DateTime']['input']>;
+  statistics?: InputMaybe<Array<KlaviyoCampaignStatistic>>;
+  timeframe?: InputMaybe<KlaviyoTimeframe>;
+};
+
+export type KlaviyoCampaignConnection = {
+  __typename?: 'KlaviyoCampaignConnection';
+  edges: Array<KlaviyoCampaignEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KlaviyoCampaignEdge = {
+  __typename?: 'KlaviyoCampaignEdge';
+  cursor: Scalars['String']['output'];
+  node: KlaviyoCampaign;
+};
+
+export type KlaviyoCampaignResultRow = {
+  __typename?: 'KlaviyoCampaignResultRow';
+  campaignMessageId: Maybe<Scalars['ID']['output']>;
+  sendChannel: Maybe<Scalars['String']['output']>;
+  statistics: Array<KlaviyoStatistic>;
+};
+
+export type KlaviyoCampaignResults = {
+  __typename?: 'KlaviyoCampaignResults';
+  campaignId: Scalars['ID']['output'];
+  conversionMetricId: Scalars['ID']['output'];
+  /** One row per campaign message and send channel. */
+  rows: Array<KlaviyoCampaignResultRow>;
+};
+
+/** The statistics Klaviyo's campaign values report offers. */
+export type KlaviyoCampaignStatistic =
+  | 'AVERAGE_ORDER_VALUE'
+  | 'BOUNCED'
+  | 'BOUNCED_OR_FAILED'
+  | 'BOUNCED_OR_FAILED_RATE'
+  | 'BOUNCE_RATE'
+  | 'CLICKS'
+  | 'CLICKS_UNIQUE'
+  | 'CLICK_RATE'
+  | 'CLICK_TO_OPEN_RATE'
+  | 'CONVERSIONS'
+  | 'CONVERSION_RATE'
+  | 'CONVERSION_UNIQUES'
+  | 'CONVERSION_VALUE'
+  | 'DELIVERED'
+  | 'DELIVERY_RATE'
+  | 'FAILED'
+  | 'FAILED_RATE'
+  | 'MESSAGE_SEGMENT_COUNT_SUM'
+  | 'OPENS'
+  | 'OPENS_UNIQUE'
+  | 'OPEN_RATE'
+  | 'RECIPIENTS'
+  | 'REVENUE_PER_RECIPIENT'
+  | 'SPAM_COMPLAINTS'
+  | 'SPAM_COMPLAINT_RATE'
+  | 'TEXT_MESSAGE_CREDIT_USAGE_AMOUNT'
+  | 'TEXT_MESSAGE_ROI'
+  | 'TEXT_MESSAGE_SPEND'
+  | 'UNSUBSCRIBES'
+  | 'UNSUBSCRIBE_RATE'
+  | 'UNSUBSCRIBE_UNIQUES';
+
+export type KlaviyoChannel =
+  | 'EMAIL'
+  | 'MOBILE_PUSH'
+  | 'SMS';
+
 export type KlaviyoConnectInput = {
   /** The six-character public company id, from Klaviyo's Settings → Account → API keys. */
   companyId: Scalars['String']['input'];
 };
 
+/** What a subscribe or unsubscribe applies to: Klaviyo keeps consent per channel and kind. */
+export type KlaviyoConsent =
+  | 'EMAIL_MARKETING'
+  | 'SMS_MARKETING'
+  | 'SMS_TRANSACTIONAL';
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
 export type KlaviyoIntegration = IntegrationCommon & {
   __typename?: 'KlaviyoIntegration';
+  /** One campaign (admin key: GET /api/campaigns/{id}); its channel is unknown when read this way. */
+  campaign: Maybe<KlaviyoCampaign>;
+  /** Campaigns of one channel, which Klaviyo requires (admin key: GET /api/campaigns). */
+  campaigns: Maybe<KlaviyoCampaignConnection>;
   /** The public six-character company id (site id). */
   companyId: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
@@ -124,19 +282,363 @@ export type KlaviyoIntegration = IntegrationCommon & {
   errorMessage: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastSyncedAt: Maybe<Scalars['DateTime']['output']>;
+  /** One list (admin key: GET /api/lists/{id}); null when there is no such list. */
+  list: Maybe<KlaviyoList>;
+  /** Lists (admin key: GET /api/lists). Klaviyo pages lists by at most 10. */
+  lists: Maybe<KlaviyoListConnection>;
+  /** Metrics, e.g. to find the conversion metric ("Placed Order") a campaign report needs (admin key: GET /api/metrics). */
+  metrics: Maybe<KlaviyoMetricConnection>;
+  /**
+   * One profile by its Klaviyo id, or by exactly one of email, phoneNumber (E.164) or externalId
+   * (admin key: GET /api/profiles/{id} or GET /api/profiles?filter=...). Null when none matches.
+   */
+  profile: Maybe<KlaviyoProfile>;
   provider: Provider;
+  /** One segment (admin key: GET /api/segments/{id}); null when there is no such segment. */
+  segment: Maybe<KlaviyoSegment>;
+  /** Segments (admin key: GET /api/segments). Klaviyo pages segments by at most 10. */
+  segments: Maybe<KlaviyoSegmentConnection>;
   status: IntegrationStatus;
   syncStatus: Maybe<Scalars['String']['output']>;
 };
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationCampaignArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationCampaignsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  channel: KlaviyoChannel;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationListArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationListsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationMetricsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationProfileArgs = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationSegmentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * A Klaviyo account connected by its public company id. Fields marked "admin key" are fetched live from
+ * Klaviyo's `/api/` endpoints with the platform's KLAVIYO_PRIVATE_API_KEY, and only after the gateway has
+ * checked that this key belongs to the account with this company id (GET /api/accounts). Fields and
+ * mutations marked "client API" use Klaviyo's public `/client/` endpoints, which take the company id and
+ * no secret. JSON:API revision: KLAVIYO_API_REVISION (default 2026-07-15).
+ */
+export type KlaviyoIntegrationSegmentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type KlaviyoList = {
+  __typename?: 'KlaviyoList';
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  /** single_opt_in or double_opt_in. */
+  optInProcess: Maybe<Scalars['String']['output']>;
+  /** The list's members (admin key: GET /api/lists/{id}/profiles). */
+  profiles: Maybe<KlaviyoProfileConnection>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type KlaviyoListProfilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Klaviyo pages by one cursor per page: every edge carries the cursor that continues after its page. */
+export type KlaviyoListConnection = {
+  __typename?: 'KlaviyoListConnection';
+  edges: Array<KlaviyoListEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KlaviyoListEdge = {
+  __typename?: 'KlaviyoListEdge';
+  cursor: Scalars['String']['output'];
+  node: KlaviyoList;
+};
+
+export type KlaviyoMetric = {
+  __typename?: 'KlaviyoMetric';
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** The integration that records it, e.g. Shopify or API. */
+  integrationName: Maybe<Scalars['String']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type KlaviyoMetricConnection = {
+  __typename?: 'KlaviyoMetricConnection';
+  edges: Array<KlaviyoMetricEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KlaviyoMetricEdge = {
+  __typename?: 'KlaviyoMetricEdge';
+  cursor: Scalars['String']['output'];
+  node: KlaviyoMetric;
+};
+
+export type KlaviyoProfile = {
+  __typename?: 'KlaviyoProfile';
+  city: Maybe<Scalars['String']['output']>;
+  country: Maybe<Scalars['String']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  email: Maybe<Scalars['String']['output']>;
+  externalId: Maybe<Scalars['String']['output']>;
+  firstName: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastEventAt: Maybe<Scalars['DateTime']['output']>;
+  lastName: Maybe<Scalars['String']['output']>;
+  locale: Maybe<Scalars['String']['output']>;
+  organization: Maybe<Scalars['String']['output']>;
+  phoneNumber: Maybe<Scalars['String']['output']>;
+  properties: Scalars['KlaviyoProperties']['output'];
+  region: Maybe<Scalars['String']['output']>;
+  timezone: Maybe<Scalars['String']['output']>;
+  title: Maybe<Scalars['String']['output']>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+  zip: Maybe<Scalars['String']['output']>;
+};
+
+export type KlaviyoProfileConnection = {
+  __typename?: 'KlaviyoProfileConnection';
+  edges: Array<KlaviyoProfileEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KlaviyoProfileEdge = {
+  __typename?: 'KlaviyoProfileEdge';
+  cursor: Scalars['String']['output'];
+  node: KlaviyoProfile;
+};
+
+export type KlaviyoProfileIdentityInput = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type KlaviyoSegment = {
+  __typename?: 'KlaviyoSegment';
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  isActive: Scalars['Boolean']['output'];
+  isProcessing: Scalars['Boolean']['output'];
+  isStarred: Scalars['Boolean']['output'];
+  name: Maybe<Scalars['String']['output']>;
+  /** The segment's members (admin key: GET /api/segments/{id}/profiles). */
+  profiles: Maybe<KlaviyoProfileConnection>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type KlaviyoSegmentProfilesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type KlaviyoSegmentConnection = {
+  __typename?: 'KlaviyoSegmentConnection';
+  edges: Array<KlaviyoSegmentEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KlaviyoSegmentEdge = {
+  __typename?: 'KlaviyoSegmentEdge';
+  cursor: Scalars['String']['output'];
+  node: KlaviyoSegment;
+};
+
+export type KlaviyoStatistic = {
+  __typename?: 'KlaviyoStatistic';
+  /** A KlaviyoCampaignStatistic name, such as OPEN_RATE. */
+  name: Scalars['String']['output'];
+  value: Scalars['Float']['output'];
+};
+
+/** Klaviyo's relative reporting timeframes. */
+export type KlaviyoTimeframe =
+  | 'LAST_3_MONTHS'
+  | 'LAST_7_DAYS'
+  | 'LAST_12_MONTHS'
+  | 'LAST_30_DAYS'
+  | 'LAST_90_DAYS'
+  | 'LAST_365_DAYS'
+  | 'LAST_MONTH'
+  | 'LAST_WEEK'
+  | 'LAST_YEAR'
+  | 'THIS_MONTH'
+  | 'THIS_WEEK'
+  | 'THIS_YEAR'
+  | 'TODAY'
+  | 'YESTERDAY';
 
 export type KustomerConnectInput = {
   subdomain: Scalars['String']['input'];
 };
 
+export type KustomerConversation = {
+  __typename?: 'KustomerConversation';
+  assignedTeamIds: Array<Scalars['ID']['output']>;
+  assignedUserIds: Array<Scalars['ID']['output']>;
+  channels: Array<Scalars['String']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  customerId: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+  messageCount: Scalars['Int']['output'];
+  /** The conversation's messages (GET /v1/conversations/{id}/messages). */
+  messages: KustomerMessageConnection;
+  name: Maybe<Scalars['String']['output']>;
+  noteCount: Scalars['Int']['output'];
+  /** 1 (lowest) to 5 (urgent). */
+  priority: Maybe<Scalars['Int']['output']>;
+  /** OPEN, SNOOZED or DONE. */
+  status: Maybe<Scalars['String']['output']>;
+  tags: Array<Scalars['ID']['output']>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type KustomerConversationMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/** Kustomer pages by page number: every edge carries the cursor of the page after its own. */
+export type KustomerConversationConnection = {
+  __typename?: 'KustomerConversationConnection';
+  edges: Array<KustomerConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KustomerConversationEdge = {
+  __typename?: 'KustomerConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: KustomerConversation;
+};
+
+export type KustomerConversationPayload = {
+  __typename?: 'KustomerConversationPayload';
+  conversation: KustomerConversation;
+};
+
+export type KustomerCustomer = {
+  __typename?: 'KustomerCustomer';
+  /** The customer's conversation history (GET /v1/customers/{id}/conversations). */
+  conversations: KustomerConversationConnection;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  displayName: Maybe<Scalars['String']['output']>;
+  emails: Array<Scalars['String']['output']>;
+  externalId: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastActivityAt: Maybe<Scalars['DateTime']['output']>;
+  name: Maybe<Scalars['String']['output']>;
+  phones: Array<Scalars['String']['output']>;
+  updatedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+
+export type KustomerCustomerConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+/**
+ * A Kustomer organization connected by its subdomain. Every field and mutation below calls Kustomer's REST
+ * API at KUSTOMER_API_BASE_URL (default https://{subdomain}.api.kustomerapp.com) with the platform's admin
+ * key, KUSTOMER_API_KEY, as a Bearer token; Kustomer's org-wide rate limit applies to all of them.
+ */
 export type KustomerIntegration = IntegrationCommon & {
   __typename?: 'KustomerIntegration';
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** One conversation (GET /v1/conversations/{id}); null when there is no such conversation. */
+  conversation: Maybe<KustomerConversation>;
+  /**
+   * Customer lookup by exactly one of Kustomer id, email or phone (GET /v1/customers/{id},
+   * /v1/customers/email={email}, /v1/customers/phone={phone}). Null when none matches.
+   */
+  customer: Maybe<KustomerCustomer>;
   errorMessage: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastSyncedAt: Maybe<Scalars['DateTime']['output']>;
@@ -146,6 +648,73 @@ export type KustomerIntegration = IntegrationCommon & {
   subdomain: Maybe<Scalars['String']['output']>;
   syncStatus: Maybe<Scalars['String']['output']>;
 };
+
+
+/**
+ * A Kustomer organization connected by its subdomain. Every field and mutation below calls Kustomer's REST
+ * API at KUSTOMER_API_BASE_URL (default https://{subdomain}.api.kustomerapp.com) with the platform's admin
+ * key, KUSTOMER_API_KEY, as a Bearer token; Kustomer's org-wide rate limit applies to all of them.
+ */
+export type KustomerIntegrationConversationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * A Kustomer organization connected by its subdomain. Every field and mutation below calls Kustomer's REST
+ * API at KUSTOMER_API_BASE_URL (default https://{subdomain}.api.kustomerapp.com) with the platform's admin
+ * key, KUSTOMER_API_KEY, as a Bearer token; Kustomer's org-wide rate limit applies to all of them.
+ */
+export type KustomerIntegrationCustomerArgs = {
+  email?: InputMaybe<Scalars['String']['input']>;
+  id?: InputMaybe<Scalars['ID']['input']>;
+  phone?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type KustomerMessage = {
+  __typename?: 'KustomerMessage';
+  channel: Maybe<Scalars['String']['output']>;
+  conversationId: Maybe<Scalars['ID']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  direction: Maybe<KustomerMessageDirection>;
+  id: Scalars['ID']['output'];
+  /** The start of the message, as Kustomer previews it. */
+  preview: Maybe<Scalars['String']['output']>;
+  sentAt: Maybe<Scalars['DateTime']['output']>;
+  status: Maybe<Scalars['String']['output']>;
+  subject: Maybe<Scalars['String']['output']>;
+};
+
+export type KustomerMessageConnection = {
+  __typename?: 'KustomerMessageConnection';
+  edges: Array<KustomerMessageEdge>;
+  pageInfo: PageInfo;
+};
+
+export type KustomerMessageDirection =
+  /** From the customer. */
+  | 'INBOUND'
+  /** From the business. */
+  | 'OUTBOUND';
+
+export type KustomerMessageEdge = {
+  __typename?: 'KustomerMessageEdge';
+  cursor: Scalars['String']['output'];
+  node: KustomerMessage;
+};
+
+export type KustomerNote = {
+  __typename?: 'KustomerNote';
+  body: Scalars['String']['output'];
+  conversationId: Maybe<Scalars['ID']['output']>;
+  createdAt: Maybe<Scalars['DateTime']['output']>;
+  customerId: Maybe<Scalars['ID']['output']>;
+  id: Scalars['ID']['output'];
+};
+
+export type KustomerTicketStatus =
+  | 'DONE'
+  | 'OPEN';
 
 export type MessengerConnectInput = {
   pageId: Scalars['String']['input'];
@@ -168,25 +737,60 @@ export type MessengerIntegration = IntegrationCommon & {
 export type Mutation = {
   __typename?: 'Mutation';
   /**
+   * Adds an internal note to a conversation (POST /v1/conversations/{id}/notes) or a customer (POST
+   * /v1/notes), with the admin key.
+   */
+  addKustomerNote: AddKustomerNotePayload;
+  /**
    * Connects the organization to an account. The identifier is validated before any network call; an
    * account connected to another organization answers ACCOUNT_ALREADY_CONNECTED. Reconnecting replaces
    * the organization's account for that provider.
    */
   connectIntegration: IntegrationPayload;
+  /** Creates a conversation for a customer (POST /v1/conversations, admin key). */
+  createKustomerConversation: KustomerConversationPayload;
+  /** Creates a ticket: a conversation with status, priority and assignment (POST /v1/conversations, admin key). */
+  createKustomerTicket: KustomerConversationPayload;
   /** Creates a draft order in the organization's store and returns it with its invoice (checkout) URL. */
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
+  subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
    * Makes one cheap authenticated call to the provider for the connected account, and records the
    * result in status, lastSyncedAt and errorMessage.
    */
   testIntegration: IntegrationPayload;
+  /** Records an event for a profile, which triggers the flows listening to its metric (client API: POST /client/events). */
+  trackKlaviyoEvent: TrackKlaviyoEventPayload;
+  /** Unsubscribes a profile (admin key: POST /api/profile-subscription-bulk-delete-jobs). */
+  unsubscribeKlaviyoProfile: UnsubscribeKlaviyoProfilePayload;
+  /**
+   * Creates or updates a profile by email, phone or external id and returns it (admin key: POST
+   * /api/profile-import; the client API's profile endpoint answers 202 without the profile).
+   */
+  upsertKlaviyoProfile: UpsertKlaviyoProfilePayload;
+};
+
+
+export type MutationAddKustomerNoteArgs = {
+  input: AddKustomerNoteInput;
 };
 
 
 export type MutationConnectIntegrationArgs = {
   input: ConnectIntegrationInput;
+};
+
+
+export type MutationCreateKustomerConversationArgs = {
+  input: CreateKustomerConversationInput;
+};
+
+
+export type MutationCreateKustomerTicketArgs = {
+  input: CreateKustomerTicketInput;
 };
 
 
@@ -200,8 +804,28 @@ export type MutationDisconnectIntegrationArgs = {
 };
 
 
+export type MutationSubscribeKlaviyoProfileArgs = {
+  input: SubscribeKlaviyoProfileInput;
+};
+
+
 export type MutationTestIntegrationArgs = {
   provider: Provider;
+};
+
+
+export type MutationTrackKlaviyoEventArgs = {
+  input: TrackKlaviyoEventInput;
+};
+
+
+export type MutationUnsubscribeKlaviyoProfileArgs = {
+  input: UnsubscribeKlaviyoProfileInput;
+};
+
+
+export type MutationUpsertKlaviyoProfileArgs = {
+  input: UpsertKlaviyoProfileInput;
 };
 
 /** OpenAI needs no account identifier: the platform's key serves every organization. */
@@ -667,6 +1291,87 @@ export type StripeIntegration = IntegrationCommon & {
   syncStatus: Maybe<Scalars['String']['output']>;
 };
 
+export type SubscribeKlaviyoProfileInput = {
+  /**
+   * The channels the person consented to. The caller states that consent was collected; Klaviyo then
+   * applies the list's opt-in process (double opt-in lists send a confirmation first).
+   */
+  consent: Array<KlaviyoConsent>;
+  /** Where the consent was collected, shown in Klaviyo (e.g. "Checkout"). */
+  customSource?: InputMaybe<Scalars['String']['input']>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  listId: Scalars['ID']['input'];
+  /** E.164, e.g. +15005550006. */
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SubscribeKlaviyoProfilePayload = {
+  __typename?: 'SubscribeKlaviyoProfilePayload';
+  /** Klaviyo accepted the subscription for processing (HTTP 202); it is applied asynchronously. */
+  accepted: Scalars['Boolean']['output'];
+  listId: Scalars['ID']['output'];
+};
+
+export type TrackKlaviyoEventInput = {
+  /** The metric the event counts towards, e.g. "Started Checkout"; flows triggered by this metric start. */
+  metricName: Scalars['String']['input'];
+  /** Who did it: at least one identifier. */
+  profile: KlaviyoProfileIdentityInput;
+  properties?: InputMaybe<Scalars['KlaviyoProperties']['input']>;
+  /** When it happened; now when absent. */
+  time?: InputMaybe<Scalars['DateTime']['input']>;
+  /** De-duplication key; Klaviyo ignores a second event with the same one. Generated when absent. */
+  uniqueId?: InputMaybe<Scalars['String']['input']>;
+  /** A monetary value, e.g. an order total. */
+  value?: InputMaybe<Scalars['Float']['input']>;
+  /** ISO 4217, e.g. USD. */
+  valueCurrency?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type TrackKlaviyoEventPayload = {
+  __typename?: 'TrackKlaviyoEventPayload';
+  /** Klaviyo accepted the event (HTTP 202); flows react to it asynchronously. */
+  accepted: Scalars['Boolean']['output'];
+};
+
+export type UnsubscribeKlaviyoProfileInput = {
+  channels: Array<KlaviyoConsent>;
+  email?: InputMaybe<Scalars['String']['input']>;
+  /** Without a list, the profile is unsubscribed from the channels account-wide. */
+  listId?: InputMaybe<Scalars['ID']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UnsubscribeKlaviyoProfilePayload = {
+  __typename?: 'UnsubscribeKlaviyoProfilePayload';
+  /** Klaviyo accepted the unsubscribe job (HTTP 202); it is applied asynchronously. */
+  accepted: Scalars['Boolean']['output'];
+  listId: Maybe<Scalars['ID']['output']>;
+};
+
+export type UpsertKlaviyoProfileInput = {
+  city?: InputMaybe<Scalars['String']['input']>;
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** At least one of email, phoneNumber or externalId; Klaviyo updates the profile that matches, or creates one. */
+  email?: InputMaybe<Scalars['String']['input']>;
+  externalId?: InputMaybe<Scalars['String']['input']>;
+  firstName?: InputMaybe<Scalars['String']['input']>;
+  lastName?: InputMaybe<Scalars['String']['input']>;
+  locale?: InputMaybe<Scalars['String']['input']>;
+  organization?: InputMaybe<Scalars['String']['input']>;
+  phoneNumber?: InputMaybe<Scalars['String']['input']>;
+  properties?: InputMaybe<Scalars['KlaviyoProperties']['input']>;
+  region?: InputMaybe<Scalars['String']['input']>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+  zip?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type UpsertKlaviyoProfilePayload = {
+  __typename?: 'UpsertKlaviyoProfilePayload';
+  profile: KlaviyoProfile;
+};
+
 export type Viewer = {
   __typename?: 'Viewer';
   organization: Organization;
@@ -790,6 +1495,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AddKustomerNoteInput: AddKustomerNoteInput;
+  AddKustomerNotePayload: ResolverTypeWrapper<Omit<AddKustomerNotePayload, 'note'> & { note: ResolversTypes['KustomerNote'] }>;
   AuditLogConnection: ResolverTypeWrapper<Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEdge']> }>;
   AuditLogEdge: ResolverTypeWrapper<Omit<AuditLogEdge, 'node'> & { node: ResolversTypes['AuditLogEntry'] }>;
   AuditLogEntry: ResolverTypeWrapper<AuditRow>;
@@ -797,19 +1504,57 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   CartLineInput: CartLineInput;
   ConnectIntegrationInput: ConnectIntegrationInput;
+  CreateKustomerConversationInput: CreateKustomerConversationInput;
+  CreateKustomerTicketInput: CreateKustomerTicketInput;
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
   CreateShopifyDraftOrderPayload: ResolverTypeWrapper<CreateShopifyDraftOrderPayload>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Integration: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Integration']>;
   IntegrationCommon: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['IntegrationCommon']>;
   IntegrationPayload: ResolverTypeWrapper<Omit<IntegrationPayload, 'integration'> & { integration: ResolversTypes['Integration'] }>;
   IntegrationStatus: IntegrationStatus;
+  KlaviyoCampaign: ResolverTypeWrapper<KlaviyoCampaignModel>;
+  KlaviyoCampaignConnection: ResolverTypeWrapper<Omit<KlaviyoCampaignConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoCampaignEdge']> }>;
+  KlaviyoCampaignEdge: ResolverTypeWrapper<Omit<KlaviyoCampaignEdge, 'node'> & { node: ResolversTypes['KlaviyoCampaign'] }>;
+  KlaviyoCampaignResultRow: ResolverTypeWrapper<KlaviyoCampaignResultRow>;
+  KlaviyoCampaignResults: ResolverTypeWrapper<KlaviyoCampaignResults>;
+  KlaviyoCampaignStatistic: KlaviyoCampaignStatistic;
+  KlaviyoChannel: KlaviyoChannel;
   KlaviyoConnectInput: KlaviyoConnectInput;
+  KlaviyoConsent: KlaviyoConsent;
   KlaviyoIntegration: ResolverTypeWrapper<IntegrationRow>;
+  KlaviyoList: ResolverTypeWrapper<KlaviyoListModel>;
+  KlaviyoListConnection: ResolverTypeWrapper<Omit<KlaviyoListConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoListEdge']> }>;
+  KlaviyoListEdge: ResolverTypeWrapper<Omit<KlaviyoListEdge, 'node'> & { node: ResolversTypes['KlaviyoList'] }>;
+  KlaviyoMetric: ResolverTypeWrapper<KlaviyoMetricModel>;
+  KlaviyoMetricConnection: ResolverTypeWrapper<Omit<KlaviyoMetricConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoMetricEdge']> }>;
+  KlaviyoMetricEdge: ResolverTypeWrapper<Omit<KlaviyoMetricEdge, 'node'> & { node: ResolversTypes['KlaviyoMetric'] }>;
+  KlaviyoProfile: ResolverTypeWrapper<KlaviyoProfileModel>;
+  KlaviyoProfileConnection: ResolverTypeWrapper<Omit<KlaviyoProfileConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoProfileEdge']> }>;
+  KlaviyoProfileEdge: ResolverTypeWrapper<Omit<KlaviyoProfileEdge, 'node'> & { node: ResolversTypes['KlaviyoProfile'] }>;
+  KlaviyoProfileIdentityInput: KlaviyoProfileIdentityInput;
+  KlaviyoProperties: ResolverTypeWrapper<Scalars['KlaviyoProperties']['output']>;
+  KlaviyoSegment: ResolverTypeWrapper<KlaviyoSegmentModel>;
+  KlaviyoSegmentConnection: ResolverTypeWrapper<Omit<KlaviyoSegmentConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoSegmentEdge']> }>;
+  KlaviyoSegmentEdge: ResolverTypeWrapper<Omit<KlaviyoSegmentEdge, 'node'> & { node: ResolversTypes['KlaviyoSegment'] }>;
+  KlaviyoStatistic: ResolverTypeWrapper<KlaviyoStatistic>;
+  KlaviyoTimeframe: KlaviyoTimeframe;
   KustomerConnectInput: KustomerConnectInput;
+  KustomerConversation: ResolverTypeWrapper<KustomerConversationModel>;
+  KustomerConversationConnection: ResolverTypeWrapper<Omit<KustomerConversationConnection, 'edges'> & { edges: Array<ResolversTypes['KustomerConversationEdge']> }>;
+  KustomerConversationEdge: ResolverTypeWrapper<Omit<KustomerConversationEdge, 'node'> & { node: ResolversTypes['KustomerConversation'] }>;
+  KustomerConversationPayload: ResolverTypeWrapper<Omit<KustomerConversationPayload, 'conversation'> & { conversation: ResolversTypes['KustomerConversation'] }>;
+  KustomerCustomer: ResolverTypeWrapper<KustomerCustomerModel>;
   KustomerIntegration: ResolverTypeWrapper<IntegrationRow>;
+  KustomerMessage: ResolverTypeWrapper<KustomerMessageModel>;
+  KustomerMessageConnection: ResolverTypeWrapper<Omit<KustomerMessageConnection, 'edges'> & { edges: Array<ResolversTypes['KustomerMessageEdge']> }>;
+  KustomerMessageDirection: KustomerMessageDirection;
+  KustomerMessageEdge: ResolverTypeWrapper<Omit<KustomerMessageEdge, 'node'> & { node: ResolversTypes['KustomerMessage'] }>;
+  KustomerNote: ResolverTypeWrapper<KustomerNoteModel>;
+  KustomerTicketStatus: KustomerTicketStatus;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: ResolverTypeWrapper<IntegrationRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -847,6 +1592,14 @@ export type ResolversTypes = {
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   StripeConnectInput: StripeConnectInput;
   StripeIntegration: ResolverTypeWrapper<IntegrationRow>;
+  SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
+  SubscribeKlaviyoProfilePayload: ResolverTypeWrapper<SubscribeKlaviyoProfilePayload>;
+  TrackKlaviyoEventInput: TrackKlaviyoEventInput;
+  TrackKlaviyoEventPayload: ResolverTypeWrapper<TrackKlaviyoEventPayload>;
+  UnsubscribeKlaviyoProfileInput: UnsubscribeKlaviyoProfileInput;
+  UnsubscribeKlaviyoProfilePayload: ResolverTypeWrapper<UnsubscribeKlaviyoProfilePayload>;
+  UpsertKlaviyoProfileInput: UpsertKlaviyoProfileInput;
+  UpsertKlaviyoProfilePayload: ResolverTypeWrapper<Omit<UpsertKlaviyoProfilePayload, 'profile'> & { profile: ResolversTypes['KlaviyoProfile'] }>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: ResolverTypeWrapper<IntegrationRow>;
@@ -854,24 +1607,58 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AddKustomerNoteInput: AddKustomerNoteInput;
+  AddKustomerNotePayload: Omit<AddKustomerNotePayload, 'note'> & { note: ResolversParentTypes['KustomerNote'] };
   AuditLogConnection: Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditLogEdge']> };
   AuditLogEdge: Omit<AuditLogEdge, 'node'> & { node: ResolversParentTypes['AuditLogEntry'] };
   AuditLogEntry: AuditRow;
   Boolean: Scalars['Boolean']['output'];
   CartLineInput: CartLineInput;
   ConnectIntegrationInput: ConnectIntegrationInput;
+  CreateKustomerConversationInput: CreateKustomerConversationInput;
+  CreateKustomerTicketInput: CreateKustomerTicketInput;
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
   CreateShopifyDraftOrderPayload: CreateShopifyDraftOrderPayload;
   DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Integration: ResolversUnionTypes<ResolversParentTypes>['Integration'];
   IntegrationCommon: ResolversInterfaceTypes<ResolversParentTypes>['IntegrationCommon'];
   IntegrationPayload: Omit<IntegrationPayload, 'integration'> & { integration: ResolversParentTypes['Integration'] };
+  KlaviyoCampaign: KlaviyoCampaignModel;
+  KlaviyoCampaignConnection: Omit<KlaviyoCampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoCampaignEdge']> };
+  KlaviyoCampaignEdge: Omit<KlaviyoCampaignEdge, 'node'> & { node: ResolversParentTypes['KlaviyoCampaign'] };
+  KlaviyoCampaignResultRow: KlaviyoCampaignResultRow;
+  KlaviyoCampaignResults: KlaviyoCampaignResults;
   KlaviyoConnectInput: KlaviyoConnectInput;
   KlaviyoIntegration: IntegrationRow;
+  KlaviyoList: KlaviyoListModel;
+  KlaviyoListConnection: Omit<KlaviyoListConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoListEdge']> };
+  KlaviyoListEdge: Omit<KlaviyoListEdge, 'node'> & { node: ResolversParentTypes['KlaviyoList'] };
+  KlaviyoMetric: KlaviyoMetricModel;
+  KlaviyoMetricConnection: Omit<KlaviyoMetricConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoMetricEdge']> };
+  KlaviyoMetricEdge: Omit<KlaviyoMetricEdge, 'node'> & { node: ResolversParentTypes['KlaviyoMetric'] };
+  KlaviyoProfile: KlaviyoProfileModel;
+  KlaviyoProfileConnection: Omit<KlaviyoProfileConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoProfileEdge']> };
+  KlaviyoProfileEdge: Omit<KlaviyoProfileEdge, 'node'> & { node: ResolversParentTypes['KlaviyoProfile'] };
+  KlaviyoProfileIdentityInput: KlaviyoProfileIdentityInput;
+  KlaviyoProperties: Scalars['KlaviyoProperties']['output'];
+  KlaviyoSegment: KlaviyoSegmentModel;
+  KlaviyoSegmentConnection: Omit<KlaviyoSegmentConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoSegmentEdge']> };
+  KlaviyoSegmentEdge: Omit<KlaviyoSegmentEdge, 'node'> & { node: ResolversParentTypes['KlaviyoSegment'] };
+  KlaviyoStatistic: KlaviyoStatistic;
   KustomerConnectInput: KustomerConnectInput;
+  KustomerConversation: KustomerConversationModel;
+  KustomerConversationConnection: Omit<KustomerConversationConnection, 'edges'> & { edges: Array<ResolversParentTypes['KustomerConversationEdge']> };
+  KustomerConversationEdge: Omit<KustomerConversationEdge, 'node'> & { node: ResolversParentTypes['KustomerConversation'] };
+  KustomerConversationPayload: Omit<KustomerConversationPayload, 'conversation'> & { conversation: ResolversParentTypes['KustomerConversation'] };
+  KustomerCustomer: KustomerCustomerModel;
   KustomerIntegration: IntegrationRow;
+  KustomerMessage: KustomerMessageModel;
+  KustomerMessageConnection: Omit<KustomerMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['KustomerMessageEdge']> };
+  KustomerMessageEdge: Omit<KustomerMessageEdge, 'node'> & { node: ResolversParentTypes['KustomerMessage'] };
+  KustomerNote: KustomerNoteModel;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: IntegrationRow;
   Mutation: Record<PropertyKey, never>;
@@ -907,6 +1694,14 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   StripeConnectInput: StripeConnectInput;
   StripeIntegration: IntegrationRow;
+  SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
+  SubscribeKlaviyoProfilePayload: SubscribeKlaviyoProfilePayload;
+  TrackKlaviyoEventInput: TrackKlaviyoEventInput;
+  TrackKlaviyoEventPayload: TrackKlaviyoEventPayload;
+  UnsubscribeKlaviyoProfileInput: UnsubscribeKlaviyoProfileInput;
+  UnsubscribeKlaviyoProfilePayload: UnsubscribeKlaviyoProfilePayload;
+  UpsertKlaviyoProfileInput: UpsertKlaviyoProfileInput;
+  UpsertKlaviyoProfilePayload: Omit<UpsertKlaviyoProfilePayload, 'profile'> & { profile: ResolversParentTypes['KlaviyoProfile'] };
   Viewer: ViewerModel;
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: IntegrationRow;
@@ -937,6 +1732,10 @@ export type RateLimitDirectiveArgs = {
 };
 
 export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AddKustomerNotePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AddKustomerNotePayload'] = ResolversParentTypes['AddKustomerNotePayload']> = {
+  note?: Resolver<ResolversTypes['KustomerNote'], ParentType, ContextType>;
+};
 
 export type AuditLogConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = {
   edges?: Resolver<Array<ResolversTypes['AuditLogEdge']>, ParentType, ContextType>;
@@ -981,22 +1780,210 @@ export type IntegrationPayloadResolvers<ContextType = GatewayContext, ParentType
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
 };
 
+export type KlaviyoCampaignResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaign'] = ResolversParentTypes['KlaviyoCampaign']> = {
+  archived?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  channel?: Resolver<Maybe<ResolversTypes['KlaviyoChannel']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  results?: Resolver<ResolversTypes['KlaviyoCampaignResults'], ParentType, ContextType, RequireFields<KlaviyoCampaignResultsArgs, 'conversionMetricId' | 'timeframe'>>;
+  scheduledAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  sendStrategy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sendTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KlaviyoCampaignConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaignConnection'] = ResolversParentTypes['KlaviyoCampaignConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KlaviyoCampaignEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KlaviyoCampaignEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaignEdge'] = ResolversParentTypes['KlaviyoCampaignEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KlaviyoCampaign'], ParentType, ContextType>;
+};
+
+export type KlaviyoCampaignResultRowResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaignResultRow'] = ResolversParentTypes['KlaviyoCampaignResultRow']> = {
+  campaignMessageId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  sendChannel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statistics?: Resolver<Array<ResolversTypes['KlaviyoStatistic']>, ParentType, ContextType>;
+};
+
+export type KlaviyoCampaignResultsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaignResults'] = ResolversParentTypes['KlaviyoCampaignResults']> = {
+  campaignId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  conversionMetricId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['KlaviyoCampaignResultRow']>, ParentType, ContextType>;
+};
+
 export type KlaviyoIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoIntegration'] = ResolversParentTypes['KlaviyoIntegration']> = {
+  campaign?: Resolver<Maybe<ResolversTypes['KlaviyoCampaign']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationCampaignArgs, 'id'>>;
+  campaigns?: Resolver<Maybe<ResolversTypes['KlaviyoCampaignConnection']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationCampaignsArgs, 'channel' | 'first'>>;
   companyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastSyncedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  list?: Resolver<Maybe<ResolversTypes['KlaviyoList']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationListArgs, 'id'>>;
+  lists?: Resolver<Maybe<ResolversTypes['KlaviyoListConnection']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationListsArgs, 'first'>>;
+  metrics?: Resolver<Maybe<ResolversTypes['KlaviyoMetricConnection']>, ParentType, ContextType, Partial<KlaviyoIntegrationMetricsArgs>>;
+  profile?: Resolver<Maybe<ResolversTypes['KlaviyoProfile']>, ParentType, ContextType, Partial<KlaviyoIntegrationProfileArgs>>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  segment?: Resolver<Maybe<ResolversTypes['KlaviyoSegment']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationSegmentArgs, 'id'>>;
+  segments?: Resolver<Maybe<ResolversTypes['KlaviyoSegmentConnection']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationSegmentsArgs, 'first'>>;
   status?: Resolver<ResolversTypes['IntegrationStatus'], ParentType, ContextType>;
   syncStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type KlaviyoListResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoList'] = ResolversParentTypes['KlaviyoList']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  optInProcess?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  profiles?: Resolver<Maybe<ResolversTypes['KlaviyoProfileConnection']>, ParentType, ContextType, RequireFields<KlaviyoListProfilesArgs, 'first'>>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KlaviyoListConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoListConnection'] = ResolversParentTypes['KlaviyoListConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KlaviyoListEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KlaviyoListEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoListEdge'] = ResolversParentTypes['KlaviyoListEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KlaviyoList'], ParentType, ContextType>;
+};
+
+export type KlaviyoMetricResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoMetric'] = ResolversParentTypes['KlaviyoMetric']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  integrationName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KlaviyoMetricConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoMetricConnection'] = ResolversParentTypes['KlaviyoMetricConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KlaviyoMetricEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KlaviyoMetricEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoMetricEdge'] = ResolversParentTypes['KlaviyoMetricEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KlaviyoMetric'], ParentType, ContextType>;
+};
+
+export type KlaviyoProfileResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoProfile'] = ResolversParentTypes['KlaviyoProfile']> = {
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastEventAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  locale?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  organization?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phoneNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  properties?: Resolver<ResolversTypes['KlaviyoProperties'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  timezone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  zip?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type KlaviyoProfileConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoProfileConnection'] = ResolversParentTypes['KlaviyoProfileConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KlaviyoProfileEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KlaviyoProfileEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoProfileEdge'] = ResolversParentTypes['KlaviyoProfileEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KlaviyoProfile'], ParentType, ContextType>;
+};
+
+export interface KlaviyoPropertiesScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['KlaviyoProperties'], any> {
+  name: 'KlaviyoProperties';
+}
+
+export type KlaviyoSegmentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoSegment'] = ResolversParentTypes['KlaviyoSegment']> = {
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  isActive?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isProcessing?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  isStarred?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  profiles?: Resolver<Maybe<ResolversTypes['KlaviyoProfileConnection']>, ParentType, ContextType, RequireFields<KlaviyoSegmentProfilesArgs, 'first'>>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KlaviyoSegmentConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoSegmentConnection'] = ResolversParentTypes['KlaviyoSegmentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KlaviyoSegmentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KlaviyoSegmentEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoSegmentEdge'] = ResolversParentTypes['KlaviyoSegmentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KlaviyoSegment'], ParentType, ContextType>;
+};
+
+export type KlaviyoStatisticResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoStatistic'] = ResolversParentTypes['KlaviyoStatistic']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type KustomerConversationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerConversation'] = ResolversParentTypes['KustomerConversation']> = {
+  assignedTeamIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  assignedUserIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  channels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  messageCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  messages?: Resolver<ResolversTypes['KustomerMessageConnection'], ParentType, ContextType, RequireFields<KustomerConversationMessagesArgs, 'first'>>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  noteCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  priority?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  tags?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
+export type KustomerConversationConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerConversationConnection'] = ResolversParentTypes['KustomerConversationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KustomerConversationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KustomerConversationEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerConversationEdge'] = ResolversParentTypes['KustomerConversationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KustomerConversation'], ParentType, ContextType>;
+};
+
+export type KustomerConversationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerConversationPayload'] = ResolversParentTypes['KustomerConversationPayload']> = {
+  conversation?: Resolver<ResolversTypes['KustomerConversation'], ParentType, ContextType>;
+};
+
+export type KustomerCustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerCustomer'] = ResolversParentTypes['KustomerCustomer']> = {
+  conversations?: Resolver<ResolversTypes['KustomerConversationConnection'], ParentType, ContextType, RequireFields<KustomerCustomerConversationsArgs, 'first'>>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  displayName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  emails?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  externalId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActivityAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  phones?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type KustomerIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerIntegration'] = ResolversParentTypes['KustomerIntegration']> = {
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  conversation?: Resolver<Maybe<ResolversTypes['KustomerConversation']>, ParentType, ContextType, RequireFields<KustomerIntegrationConversationArgs, 'id'>>;
+  customer?: Resolver<Maybe<ResolversTypes['KustomerCustomer']>, ParentType, ContextType, Partial<KustomerIntegrationCustomerArgs>>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastSyncedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -1005,6 +1992,36 @@ export type KustomerIntegrationResolvers<ContextType = GatewayContext, ParentTyp
   subdomain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   syncStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type KustomerMessageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerMessage'] = ResolversParentTypes['KustomerMessage']> = {
+  channel?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  conversationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  direction?: Resolver<Maybe<ResolversTypes['KustomerMessageDirection']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  preview?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sentAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  subject?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type KustomerMessageConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerMessageConnection'] = ResolversParentTypes['KustomerMessageConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['KustomerMessageEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type KustomerMessageEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerMessageEdge'] = ResolversParentTypes['KustomerMessageEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['KustomerMessage'], ParentType, ContextType>;
+};
+
+export type KustomerNoteResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerNote'] = ResolversParentTypes['KustomerNote']> = {
+  body?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  conversationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  customerId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessengerIntegration'] = ResolversParentTypes['MessengerIntegration']> = {
@@ -1021,10 +2038,17 @@ export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentTy
 };
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  addKustomerNote?: Resolver<ResolversTypes['AddKustomerNotePayload'], ParentType, ContextType, RequireFields<MutationAddKustomerNoteArgs, 'input'>>;
   connectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationConnectIntegrationArgs, 'input'>>;
+  createKustomerConversation?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerConversationArgs, 'input'>>;
+  createKustomerTicket?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerTicketArgs, 'input'>>;
   createShopifyDraftOrder?: Resolver<ResolversTypes['CreateShopifyDraftOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateShopifyDraftOrderArgs, 'input'>>;
   disconnectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisconnectIntegrationArgs, 'provider'>>;
+  subscribeKlaviyoProfile?: Resolver<ResolversTypes['SubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationSubscribeKlaviyoProfileArgs, 'input'>>;
   testIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationTestIntegrationArgs, 'provider'>>;
+  trackKlaviyoEvent?: Resolver<ResolversTypes['TrackKlaviyoEventPayload'], ParentType, ContextType, RequireFields<MutationTrackKlaviyoEventArgs, 'input'>>;
+  unsubscribeKlaviyoProfile?: Resolver<ResolversTypes['UnsubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUnsubscribeKlaviyoProfileArgs, 'input'>>;
+  upsertKlaviyoProfile?: Resolver<ResolversTypes['UpsertKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUpsertKlaviyoProfileArgs, 'input'>>;
 };
 
 export type OpenAiIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OpenAIIntegration'] = ResolversParentTypes['OpenAIIntegration']> = {
@@ -1259,6 +2283,24 @@ export type StripeIntegrationResolvers<ContextType = GatewayContext, ParentType 
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type SubscribeKlaviyoProfilePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SubscribeKlaviyoProfilePayload'] = ResolversParentTypes['SubscribeKlaviyoProfilePayload']> = {
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  listId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type TrackKlaviyoEventPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrackKlaviyoEventPayload'] = ResolversParentTypes['TrackKlaviyoEventPayload']> = {
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type UnsubscribeKlaviyoProfilePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UnsubscribeKlaviyoProfilePayload'] = ResolversParentTypes['UnsubscribeKlaviyoProfilePayload']> = {
+  accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  listId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+};
+
+export type UpsertKlaviyoProfilePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['UpsertKlaviyoProfilePayload'] = ResolversParentTypes['UpsertKlaviyoProfilePayload']> = {
+  profile?: Resolver<ResolversTypes['KlaviyoProfile'], ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType>;
   role?: Resolver<ResolversTypes['Role'], ParentType, ContextType>;
@@ -1279,6 +2321,7 @@ export type WhatsAppIntegrationResolvers<ContextType = GatewayContext, ParentTyp
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
+  AddKustomerNotePayload?: AddKustomerNotePayloadResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   AuditLogEntry?: AuditLogEntryResolvers<ContextType>;
@@ -1287,8 +2330,36 @@ export type Resolvers<ContextType = GatewayContext> = {
   Integration?: IntegrationResolvers<ContextType>;
   IntegrationCommon?: IntegrationCommonResolvers<ContextType>;
   IntegrationPayload?: IntegrationPayloadResolvers<ContextType>;
+  KlaviyoCampaign?: KlaviyoCampaignResolvers<ContextType>;
+  KlaviyoCampaignConnection?: KlaviyoCampaignConnectionResolvers<ContextType>;
+  KlaviyoCampaignEdge?: KlaviyoCampaignEdgeResolvers<ContextType>;
+  KlaviyoCampaignResultRow?: KlaviyoCampaignResultRowResolvers<ContextType>;
+  KlaviyoCampaignResults?: KlaviyoCampaignResultsResolvers<ContextType>;
   KlaviyoIntegration?: KlaviyoIntegrationResolvers<ContextType>;
+  KlaviyoList?: KlaviyoListResolvers<ContextType>;
+  KlaviyoListConnection?: KlaviyoListConnectionResolvers<ContextType>;
+  KlaviyoListEdge?: KlaviyoListEdgeResolvers<ContextType>;
+  KlaviyoMetric?: KlaviyoMetricResolvers<ContextType>;
+  KlaviyoMetricConnection?: KlaviyoMetricConnectionResolvers<ContextType>;
+  KlaviyoMetricEdge?: KlaviyoMetricEdgeResolvers<ContextType>;
+  KlaviyoProfile?: KlaviyoProfileResolvers<ContextType>;
+  KlaviyoProfileConnection?: KlaviyoProfileConnectionResolvers<ContextType>;
+  KlaviyoProfileEdge?: KlaviyoProfileEdgeResolvers<ContextType>;
+  KlaviyoProperties?: GraphQLScalarType;
+  KlaviyoSegment?: KlaviyoSegmentResolvers<ContextType>;
+  KlaviyoSegmentConnection?: KlaviyoSegmentConnectionResolvers<ContextType>;
+  KlaviyoSegmentEdge?: KlaviyoSegmentEdgeResolvers<ContextType>;
+  KlaviyoStatistic?: KlaviyoStatisticResolvers<ContextType>;
+  KustomerConversation?: KustomerConversationResolvers<ContextType>;
+  KustomerConversationConnection?: KustomerConversationConnectionResolvers<ContextType>;
+  KustomerConversationEdge?: KustomerConversationEdgeResolvers<ContextType>;
+  KustomerConversationPayload?: KustomerConversationPayloadResolvers<ContextType>;
+  KustomerCustomer?: KustomerCustomerResolvers<ContextType>;
   KustomerIntegration?: KustomerIntegrationResolvers<ContextType>;
+  KustomerMessage?: KustomerMessageResolvers<ContextType>;
+  KustomerMessageConnection?: KustomerMessageConnectionResolvers<ContextType>;
+  KustomerMessageEdge?: KustomerMessageEdgeResolvers<ContextType>;
+  KustomerNote?: KustomerNoteResolvers<ContextType>;
   MessengerIntegration?: MessengerIntegrationResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
@@ -1318,6 +2389,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   ShopifyProductVariant?: ShopifyProductVariantResolvers<ContextType>;
   ShopifyTrackingInfo?: ShopifyTrackingInfoResolvers<ContextType>;
   StripeIntegration?: StripeIntegrationResolvers<ContextType>;
+  SubscribeKlaviyoProfilePayload?: SubscribeKlaviyoProfilePayloadResolvers<ContextType>;
+  TrackKlaviyoEventPayload?: TrackKlaviyoEventPayloadResolvers<ContextType>;
+  UnsubscribeKlaviyoProfilePayload?: UnsubscribeKlaviyoProfilePayloadResolvers<ContextType>;
+  UpsertKlaviyoProfilePayload?: UpsertKlaviyoProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WhatsAppIntegration?: WhatsAppIntegrationResolvers<ContextType>;
 };

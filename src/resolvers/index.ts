@@ -2,13 +2,25 @@ import type { Resolvers } from '../generated/graphql';
 import {
   Integration,
   IntegrationCommon,
-  KlaviyoIntegration,
-  KustomerIntegration,
   MessengerIntegration,
   OpenAIIntegration,
   StripeIntegration,
   WhatsAppIntegration,
 } from './integration.resolvers';
+import {
+  KlaviyoCampaign,
+  KlaviyoIntegration,
+  KlaviyoList,
+  KlaviyoMutation,
+  KlaviyoProperties,
+  KlaviyoSegment,
+} from './klaviyo.resolvers';
+import {
+  KustomerConversation,
+  KustomerCustomer,
+  KustomerIntegration,
+  KustomerMutation,
+} from './kustomer.resolvers';
 import { Mutation } from './mutation.resolvers';
 import { AuditLogEntry, Organization } from './organization.resolvers';
 import { Query, Viewer } from './query.resolvers';
@@ -26,7 +38,7 @@ import {
 export const resolvers: Resolvers = {
   DateTime,
   Query,
-  Mutation: { ...Mutation, ...ShopifyMutation },
+  Mutation: { ...Mutation, ...ShopifyMutation, ...KlaviyoMutation, ...KustomerMutation },
   Viewer,
   Organization,
   AuditLogEntry,
@@ -38,7 +50,13 @@ export const resolvers: Resolvers = {
   ShopifyOrder,
   ShopifyCustomer,
   KlaviyoIntegration,
+  KlaviyoList,
+  KlaviyoSegment,
+  KlaviyoCampaign,
+  KlaviyoProperties,
   KustomerIntegration,
+  KustomerCustomer,
+  KustomerConversation,
   MessengerIntegration,
   WhatsAppIntegration,
   OpenAIIntegration,

@@ -25,8 +25,6 @@ const typenameOf = (row: IntegrationRow) => providers[row.provider].typename as 
 export const Integration = { __resolveType: typenameOf };
 export const IntegrationCommon = { __resolveType: typenameOf };
 
-export const KlaviyoIntegration = { ...integrationCommonFields, companyId: identifierField('companyId') };
-export const KustomerIntegration = { ...integrationCommonFields, subdomain: identifierField('subdomain') };
 export const MessengerIntegration = { ...integrationCommonFields, pageId: identifierField('pageId') };
 export const WhatsAppIntegration = {
   ...integrationCommonFields,

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
+import { KlaviyoClient } from './klaviyo.client';
+import { KlaviyoDataSource } from './klaviyo.datasource';
+import { KlaviyoKeyAccount } from './klaviyo.key-account';
+import { KlaviyoRateLimiter } from './klaviyo.rate-limiter';
 
 const env = z.object({
   KLAVIYO_PRIVATE_API_KEY: z.string(),
@@ -29,4 +33,22 @@ export const klaviyoProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Klaviyo'),
     key: (a) => a.companyId,
   },
+  createDataSource({ env, account, http, onAuthFailure, shared }) {
+    const client = new KlaviyoClient(
+      http,
+      {
+        baseUrl: env.KLAVIYO_API_BASE_URL.replace(/\/+$/, ''),
+        revision: env.KLAVIYO_API_REVISION,
+        privateKey: env.KLAVIYO_PRIVATE_API_KEY,
+        companyId: account.companyId,
+      },
+      // Both outlive the request: limits are counted per account across requests, and the key's
+      // account is looked up once.
+      shared('rate-limiter', () => new KlaviyoRateLimiter()),
+      shared('key-account', () => new KlaviyoKeyAccount()),
+      onAuthFailure,
+    );
+    return new KlaviyoDataSource(client);
+  },
+  testConnection: (dataSource) => dataSource.ping(),
 });

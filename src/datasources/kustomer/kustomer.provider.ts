@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { defineProvider } from '../types';
 import { DNS_LABEL, parseAccount } from '../account-identifier';
+import { KustomerClient } from './kustomer.client';
+import { KustomerDataSource } from './kustomer.datasource';
+import { KustomerRateLimitState } from './kustomer.rate-limit';
 
 const env = z.object({
   KUSTOMER_API_KEY: z.string(),
@@ -25,4 +28,20 @@ export const kustomerProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Kustomer'),
     key: (a) => a.subdomain,
   },
+  createDataSource({ env, account, http, onAuthFailure, shared }) {
+    // The subdomain passed DNS_LABEL validation, so it cannot change the host or the path.
+    const baseUrl = env.KUSTOMER_API_BASE_URL.replaceAll('{subdomain}', account.subdomain).replace(
+      /\/+$/,
+      '',
+    );
+    const client = new KustomerClient(
+      http,
+      { baseUrl, apiKey: env.KUSTOMER_API_KEY, subdomain: account.subdomain },
+      // Kustomer's quota is org-wide: remembered across requests.
+      shared('rate-limit', () => new KustomerRateLimitState()),
+      onAuthFailure,
+    );
+    return new KustomerDataSource(client);
+  },
+  testConnection: (dataSource) => dataSource.ping(),
 });

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import type { PageArgs as BasePageArgs } from '../connection';
 import { GatewayError } from '../../errors/gateway-error';
 import type { ShopifyClient } from './shopify.client';
 import { toGid, numericId } from './shopify.ids';
@@ -22,9 +23,8 @@ import {
   type RawVariant,
 } from './shopify.mapper';
 
-export interface PageArgs {
-  first?: number | null;
-  after?: string | null;
+export interface PageArgs extends BasePageArgs {
+  /** Shopify's search syntax. */
   query?: string | null;
 }
 

@@ -3,7 +3,10 @@
  * Models that have fields resolved later (a variant's stock, an order's customer) carry the data
  * source they came from, so those fields are fetched from the same store in the same request.
  */
+import type { Connection } from '../connection';
 import type { ShopifyDataSource } from './shopify.datasource';
+
+export type { Connection } from '../connection';
 
 interface MoneyBag {
   shopMoney: { amount: string; currencyCode: string };
@@ -214,16 +217,6 @@ export const mapDraftOrder = (d: RawDraftOrder) => ({
   total: money(d.totalPriceSet),
 });
 export type ShopifyDraftOrderModel = ReturnType<typeof mapDraftOrder>;
-
-export interface Connection<T> {
-  edges: Array<{ cursor: string; node: T }>;
-  pageInfo: {
-    hasNextPage: boolean;
-    hasPreviousPage: boolean;
-    startCursor: string | null;
-    endCursor: string | null;
-  };
-}
 
 export const mapConnection = <R, T>(raw: Connection<R>, map: (node: R) => T): Connection<T> => ({
   edges: raw.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),

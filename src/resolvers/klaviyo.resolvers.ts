@@ -1,0 +1,111 @@
+import { GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import type { KlaviyoDataSource } from '../datasources/klaviyo/klaviyo.datasource';
+import type { IntegrationRow } from '../db/integrations.repo';
+import { GatewayError } from '../errors/gateway-error';
+import type { GatewayContext } from '../graphql/context';
+import type {
+  KlaviyoCampaignResolvers,
+  KlaviyoIntegrationResolvers,
+  KlaviyoListResolvers,
+  KlaviyoSegmentResolvers,
+  MutationResolvers,
+} from '../generated/graphql';
+import { identifierField, integrationCommonFields } from './integration.resolvers';
+
+const klaviyo = (row: IntegrationRow, context: GatewayContext) => context.dataSource<KlaviyoDataSource>(row);
+
+export const KlaviyoIntegration: KlaviyoIntegrationResolvers = {
+  ...integrationCommonFields,
+  companyId: identifierField('companyId'),
+  lists: (row, args, context) => klaviyo(row, context).lists(args),
+  list: (row, { id }, context) => klaviyo(row, context).list(id),
+  segments: (row, args, context) => klaviyo(row, context).segments(args),
+  segment: (row, { id }, context) => klaviyo(row, context).segment(id),
+  profile: (row, args, context) => klaviyo(row, context).profile(args),
+  campaigns: (row, { channel, ...args }, context) => klaviyo(row, context).campaigns(channel, args),
+  campaign: (row, { id }, context) => klaviyo(row, context).campaign(id),
+  metrics: (row, { after }, context) => klaviyo(row, context).metrics(after),
+};
+
+export const KlaviyoList: KlaviyoListResolvers = {
+  profiles: (list, args) => list.source.listProfiles(list.id, args),
+};
+
+export const KlaviyoSegment: KlaviyoSegmentResolvers = {
+  profiles: (segment, args) => segment.source.segmentProfiles(segment.id, args),
+};
+
+export const KlaviyoCampaign: KlaviyoCampaignResolvers = {
+  results: (campaign, args) => campaign.source.campaignResults(campaign.id, campaign.channel, args),
+};
+
+/** Writes act on the caller's own organization's Klaviyo integration, and say so in the audit entry. */
+async function ownKlaviyo(context: GatewayContext): Promise<KlaviyoDataSource> {
+  const rows = await context.integrations.load(context.viewer!.orgId);
+  const row = rows.find((r) => r.provider === 'klaviyo');
+  if (!row) throw new GatewayError('INTEGRATION_NOT_CONNECTED');
+  context.auditTarget.provider = 'klaviyo';
+  context.auditTarget.accountKey = row.account_key;
+  return klaviyo(row, context);
+}
+
+export const KlaviyoMutation: Pick<
+  MutationResolvers,
+  'subscribeKlaviyoProfile' | 'unsubscribeKlaviyoProfile' | 'trackKlaviyoEvent' | 'upsertKlaviyoProfile'
+> = {
+  subscribeKlaviyoProfile: async (_source, { input }, context) =>
+    (await ownKlaviyo(context)).subscribe(input),
+  unsubscribeKlaviyoProfile: async (_source, { input }, context) =>
+    (await ownKlaviyo(context)).unsubscribe(input),
+  trackKlaviyoEvent: async (_source, { input }, context) => (await ownKlaviyo(context)).trackEvent(input),
+  upsertKlaviyoProfile: async (_source, { input }, context) => ({
+    profile: await (await ownKlaviyo(context)).upsertProfile(input),
+  }),
+};
+
+const MAX_PROPERTIES_BYTES = 64 * 1024;
+const MAX_DEPTH = 8;
+
+function checkProperties(value: unknown): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new GatewayError('BAD_USER_INPUT', 'properties must be a JSON object.');
+  }
+  const depth = (v: unknown, d: number): number =>
+    v !== null && typeof v === 'object' ? Math.max(d, ...Object.values(v).map((c) => depth(c, d + 1))) : d;
+  if (depth(value, 0) > MAX_DEPTH)
+    throw new GatewayError('BAD_USER_INPUT', `properties may nest at most ${MAX_DEPTH} levels.`);
+  if (Buffer.byteLength(JSON.stringify(value)) > MAX_PROPERTIES_BYTES) {
+    throw new GatewayError('BAD_USER_INPUT', 'properties may be at most 64 KB.');
+  }
+  return value as Record<string, unknown>;
+}
+
+function literalValue(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  switch (node.kind) {
+    case Kind.OBJECT:
+      return Object.fromEntries(node.fields.map((f) => [f.name.value, literalValue(f.value, variables)]));
+    case Kind.LIST:
+      return node.values.map((v) => literalValue(v, variables));
+    case Kind.STRING:
+    case Kind.ENUM:
+      return node.value;
+    case Kind.BOOLEAN:
+      return node.value;
+    case Kind.INT:
+    case Kind.FLOAT:
+      return Number(node.value);
+    case Kind.NULL:
+      return null;
+    case Kind.VARIABLE:
+      return variables?.[node.name.value];
+  }
+}
+
+/** Free-form custom properties, checked for shape and size before they reach Klaviyo. */
+export const KlaviyoProperties = new GraphQLScalarType<Record<string, unknown>, Record<string, unknown>>({
+  name: 'KlaviyoProperties',
+  serialize: (value) =>
+    value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {},
+  parseValue: checkProperties,
+  parseLiteral: (node, variables) => checkProperties(literalValue(node, variables)),
+});
