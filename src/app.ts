@@ -8,7 +8,9 @@ import { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config/config';
 import { AuditRepo } from './db/audit.repo';
 import type { Db } from './db/database';
-import { IntegrationsRepo } from './db/integrations.repo';
+import { IntegrationChangeListener } from './db/integration-changes';
+import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
+import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { createFormatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
@@ -40,7 +42,17 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     logger,
     metrics,
   );
-  const integrationsRepo = new IntegrationsRepo(db);
+  // With a PostgreSQL server other instances may write too: trust the cache only while the change
+  // feed is connected. PGlite is this process's alone.
+  const integrationRows = new RowsCache<IntegrationRow[]>({
+    ttlMs: 30_000,
+    maxEntries: 50_000,
+    trusted: !config.DATABASE_URL,
+  });
+  const integrationChanges = config.DATABASE_URL
+    ? new IntegrationChangeListener(config.DATABASE_URL, integrationRows as RowsCache<unknown>, logger)
+    : undefined;
+  const integrationsRepo = new IntegrationsRepo(db, integrationRows);
   const runtime = new ProviderRuntime(config, http, integrationsRepo, logger);
   return {
     config,
@@ -59,6 +71,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     audit: new AuditRepo(db),
     runtime,
     integrations: new IntegrationsService(integrationsRepo, runtime),
+    integrationChanges,
     rateLimits: new RateLimits({ scale: config.RATE_LIMIT_SCALE, redisUrl: config.REDIS_URL }, logger),
   };
 }
@@ -77,6 +90,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
   });
   await apollo.start();
   await services.rateLimits.ready();
+  await services.integrationChanges?.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -158,6 +172,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       await apollo.stop();
       await services.http.close();
       await services.rateLimits.close();
+      await services.integrationChanges?.stop();
     },
   };
 }

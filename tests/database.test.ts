@@ -3,6 +3,7 @@ import { migrateToLatest, rollbackAll } from '../src/db/migrate';
 import { engineName, type Db } from '../src/db/database';
 import { IntegrationsRepo, AccountClaimedError } from '../src/db/integrations.repo';
 import { OrganizationsRepo } from '../src/db/organizations.repo';
+import { RowsCache } from '../src/db/rows-cache';
 import { randomUUID } from 'node:crypto';
 
 let db: Db;
@@ -54,7 +55,7 @@ test('the integrations table has the seed’s columns and defaults', async () =>
 
 test('account identifiers round-trip as JSON objects, and a claim is exclusive per provider', async () => {
   const orgs = new OrganizationsRepo(db);
-  const repo = new IntegrationsRepo(db);
+  const repo = new IntegrationsRepo(db, new RowsCache({ ttlMs: 0, maxEntries: 10, trusted: false }));
   const a = randomUUID();
   const b = randomUUID();
   await orgs.ensure(a, 'A');

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import type { RowsCache } from './rows-cache';
 import type { ProviderId } from '../datasources/types';
 
 export type IntegrationStatusValue = 'connected' | 'disconnected' | 'error';
@@ -26,10 +27,17 @@ const isClaimConflict = (error: unknown) =>
   (error as { constraint?: string }).constraint === 'integrations_account_claim';
 
 export class IntegrationsRepo {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    /** Rows per organization, dropped on every change (here, or announced by PostgreSQL). */
+    private readonly cache: RowsCache<IntegrationRow[]>,
+  ) {}
 
+  /** The organization's rows; served from memory on the hot path. Callers must not mutate them. */
   listForOrganization(organizationId: string): Promise<IntegrationRow[]> {
-    return this.db('integrations').where({ organization_id: organizationId }).orderBy('provider');
+    return this.cache.get(organizationId, () =>
+      this.db('integrations').where({ organization_id: organizationId }).orderBy('provider'),
+    );
   }
 
   async forOrganizationAndProviders(
@@ -78,6 +86,8 @@ export class IntegrationsRepo {
     } catch (error) {
       if (isClaimConflict(error)) throw new AccountClaimedError();
       throw error;
+    } finally {
+      this.cache.invalidate(organizationId);
     }
   }
 
@@ -119,6 +129,7 @@ export class IntegrationsRepo {
             },
       )
       .returning('*');
+    if (row) this.cache.invalidate((row as IntegrationRow).organization_id);
     return row as IntegrationRow | undefined;
   }
 }

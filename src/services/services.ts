@@ -2,6 +2,7 @@ import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import type { AuditRepo } from '../db/audit.repo';
 import type { Db } from '../db/database';
+import type { IntegrationChangeListener } from '../db/integration-changes';
 import type { IntegrationsRepo } from '../db/integrations.repo';
 import type { OrganizationsRepo } from '../db/organizations.repo';
 import type { ProviderHttpClient } from '../http/provider-http';
@@ -25,4 +26,6 @@ export interface Services {
   runtime: ProviderRuntime;
   integrations: IntegrationsService;
   rateLimits: RateLimits;
+  /** Present with a PostgreSQL server: keeps the integration rows cache honest across instances. */
+  integrationChanges: IntegrationChangeListener | undefined;
 }

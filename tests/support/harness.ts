@@ -38,15 +38,20 @@ export interface TestGateway {
  * memory unless TEST_DATABASE_URL (or DATABASE_URL) names a PostgreSQL server, as CI's second run does.
  * Each call gets its own schema on PostgreSQL so test files do not see each other's rows.
  */
-export async function startTestGateway(env: Record<string, string | undefined> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string | undefined> = {},
+  options: { databaseUrl?: string } = {},
+): Promise<TestGateway> {
+  const databaseUrl = options.databaseUrl ?? (await createTestDatabaseUrl());
   const config = loadConfig({
     NODE_ENV: 'test',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PGLITE_DATA_DIR: ':memory:',
     UPSTREAM_TIMEOUT_MS: '3000',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const db = await createTestDatabase();
+  const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: ':memory:' });
   await migrateToLatest(db);
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gateway = await createGateway(createServices(config, db, logger));
@@ -83,17 +88,26 @@ export async function startTestGateway(env: Record<string, string | undefined> =
 
 /** PGlite in memory, or a fresh schema on the PostgreSQL server named by TEST_DATABASE_URL or DATABASE_URL. */
 export async function createTestDatabase(): Promise<Db> {
-  const url = process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
-  if (!url) return createDatabase({ pgliteDataDir: ':memory:' });
+  const url = await createTestDatabaseUrl();
+  return createDatabase({ databaseUrl: url, pgliteDataDir: ':memory:' });
+}
+
+/** The PostgreSQL server of the test run, if any. */
+export const testPostgresUrl = () => process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
+
+/**
+ * A connection string to a fresh schema on the test PostgreSQL server (its search_path set), or
+ * undefined when the tests run on PGlite. Two gateways given the same one share a database.
+ */
+export async function createTestDatabaseUrl(): Promise<string | undefined> {
+  const url = testPostgresUrl();
+  if (!url) return undefined;
   const schema = `test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
   const admin = createDatabase({ databaseUrl: url, pgliteDataDir: '' });
   await admin.raw(`CREATE SCHEMA ${schema}`);
   await admin.destroy();
   const separator = url.includes('?') ? '&' : '?';
-  return createDatabase({
-    databaseUrl: `${url}${separator}options=-c%20search_path%3D${schema}`,
-    pgliteDataDir: '',
-  });
+  return `${url}${separator}options=-c%20search_path%3D${schema}`;
 }
 
 export const newOrgId = () => randomUUID();
