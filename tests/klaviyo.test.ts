@@ -42,7 +42,12 @@ const VARIABLE_TYPES: Record<string, string> = { after: 'String', id: 'ID!', ema
 
 beforeAll(async () => {
   sim = await startKlaviyoSimulator({ companyId: COMPANY_ID });
-  gw = await startTestGateway({ KLAVIYO_PRIVATE_API_KEY: sim.privateKey, KLAVIYO_API_BASE_URL: sim.url });
+  // The simulator is not Klaviyo's host: the key-account check is asked for explicitly.
+  gw = await startTestGateway({
+    KLAVIYO_PRIVATE_API_KEY: sim.privateKey,
+    KLAVIYO_API_BASE_URL: sim.url,
+    KLAVIYO_KEY_ACCOUNT_CHECK: 'on',
+  });
   admin = await gw.token(org, 'admin', 'alice');
   member = await gw.token(org, 'member', 'bob');
   const { body } = await gw.graphql(CONNECT, { companyId: COMPANY_ID }, admin);
@@ -327,6 +332,26 @@ test("an organization whose company id is not the key's account gets no admin-ke
   );
   expect(read.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_AUTH_FAILED');
   expect(sim.requests.some((r) => r.operationId === 'get_lists')).toBe(false);
+});
+
+test('against a server that is not Klaviyo the key-account check is off by default (mocks invent accounts)', async () => {
+  const plain = await startTestGateway({
+    KLAVIYO_PRIVATE_API_KEY: sim.privateKey,
+    KLAVIYO_API_BASE_URL: sim.url,
+  });
+  try {
+    const token = await plain.token(newOrgId(), 'admin');
+    expect((await plain.graphql(CONNECT, { companyId: 'Mock01' }, token)).body.errors).toBeUndefined();
+    const read = await plain.graphql(
+      '{ organization { integration(provider: KLAVIYO) { ... on KlaviyoIntegration { lists { edges { node { id } } } } } } }',
+      {},
+      token,
+    );
+    expect(read.body.errors).toBeUndefined();
+    expect(read.body.data.organization.integration.lists.edges.length).toBeGreaterThan(0);
+  } finally {
+    await plain.close();
+  }
 });
 
 describe('upstream failures map to stable codes without leaking bodies or keys', () => {

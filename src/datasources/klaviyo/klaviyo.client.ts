@@ -10,6 +10,8 @@ export interface KlaviyoSettings {
   privateKey: string;
   /** The organization's public company id (site id), already validated. */
   companyId: string;
+  /** Whether admin-key calls require the key's account to be this company id. */
+  checkKeyAccount: boolean;
 }
 
 export interface KlaviyoCallOptions {
@@ -43,7 +45,9 @@ export class KlaviyoClient {
   }
 
   async call<T>(operation: KlaviyoOperationId, options: KlaviyoCallOptions = {}): Promise<T> {
-    if (KLAVIYO_OPERATIONS[operation].auth === 'private') await this.assertKeyMatchesAccount();
+    if (KLAVIYO_OPERATIONS[operation].auth === 'private' && this.settings.checkKeyAccount) {
+      await this.assertKeyMatchesAccount();
+    }
     return this.send<T>(operation, options);
   }
 
@@ -54,7 +58,7 @@ export class KlaviyoClient {
    */
   async assertKeyMatchesAccount(): Promise<void> {
     const accountId = await this.keyAccount.accountId(() => this.fetchKeyAccountId());
-    if (accountId !== this.settings.companyId) {
+    if (this.settings.checkKeyAccount && accountId !== this.settings.companyId) {
       const message = `The platform's Klaviyo private key belongs to a different Klaviyo account than company id "${this.settings.companyId}"; admin-key calls are refused for this organization.`;
       this.onAuthFailure(message);
       throw new GatewayError('UPSTREAM_AUTH_FAILED', message);

@@ -10,7 +10,20 @@ const env = z.object({
   KLAVIYO_PRIVATE_API_KEY: z.string(),
   KLAVIYO_API_BASE_URL: z.string().url().default('https://a.klaviyo.com'),
   KLAVIYO_API_REVISION: z.string().default('2026-07-15'),
+  /**
+   * Refuse admin-key calls for an organization whose company id is not the key's own account (see
+   * docs/providers/klaviyo.md). Default: on against Klaviyo itself, off against any other base URL
+   * (a simulator or mock of the published API, whose accounts are made up).
+   */
+  KLAVIYO_KEY_ACCOUNT_CHECK: z.enum(['on', 'off']).optional(),
 });
+
+const KLAVIYO_HOST = 'a.klaviyo.com';
+
+function keyAccountCheck(e: z.infer<typeof env>): boolean {
+  if (e.KLAVIYO_KEY_ACCOUNT_CHECK) return e.KLAVIYO_KEY_ACCOUNT_CHECK === 'on';
+  return new URL(e.KLAVIYO_API_BASE_URL).hostname === KLAVIYO_HOST;
+}
 
 // Klaviyo's public company id ("site id") is six alphanumeric characters and case-sensitive.
 const account = z.object({
@@ -41,6 +54,7 @@ export const klaviyoProvider = defineProvider({
         revision: env.KLAVIYO_API_REVISION,
         privateKey: env.KLAVIYO_PRIVATE_API_KEY,
         companyId: account.companyId,
+        checkKeyAccount: keyAccountCheck(env),
       },
       // Both outlive the request: limits are counted per account across requests, and the key's
       // account is looked up once.
