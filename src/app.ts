@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config/config';
@@ -85,7 +88,13 @@ export async function createGateway(services: Services): Promise<Gateway> {
     includeStacktraceInErrorResponses: false,
     // Clients generate types from the schema and the playground needs it; the schema is no secret.
     introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), metricsPlugin(metrics)],
+    // Cache control is off: its default plugin wraps every resolver to compute cache hints that this
+    // gateway never sends (answers are per organization and live).
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin(metrics),
+    ],
     validationRules: [complexityRule()],
   });
   await apollo.start();

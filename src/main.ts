@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { issueToken } from './auth/token-issuer';
 import { createGateway, createServices } from './app';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config';
-import { createDatabase, engineName } from './db/database';
+import { createDatabase, engineName, pgliteNeedsInit } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { providers } from './datasources/registry';
 import { createLogger } from './observability/logger';
@@ -32,6 +34,7 @@ async function main() {
     config = { ...config, AUTH_JWT_SECRET: demoSecret };
   }
 
+  if (!config.DATABASE_URL && pgliteNeedsInit(config.PGLITE_DATA_DIR)) createEmbeddedDatabaseInChild();
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR });
   const applied = await migrateToLatest(db);
   logger.info({ engine: engineName(db), applied }, 'database ready');
@@ -80,6 +83,19 @@ async function main() {
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+/**
+ * The first start on an empty folder creates the embedded database (initdb) and migrates it in a
+ * child process: initdb's ~500 MB would otherwise stay in the gateway for its whole life.
+ */
+function createEmbeddedDatabaseInChild(): void {
+  const script = path.join(__dirname, 'cli', `migrate${path.extname(__filename)}`);
+  const result = spawnSync(process.execPath, [...process.execArgv, script], {
+    stdio: 'inherit',
+    env: process.env,
+  });
+  if (result.status !== 0) throw new Error('could not create the embedded database (see the output above)');
 }
 
 main().catch((error: unknown) => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import { PGlite } from '@electric-sql/pglite';
 
 export type Db = Knex;
 
@@ -23,12 +24,30 @@ export function createDatabase(options: DatabaseOptions): Db {
   }
   const inMemory = options.pgliteDataDir === ':memory:';
   if (!inMemory) fs.mkdirSync(path.resolve(options.pgliteDataDir), { recursive: true });
+  let pglite: PGlite | undefined;
   return knexFactory({
     client: ClientPgLite,
     dialect: 'postgres',
     // knex-pglite keeps exactly one connection, and refuses a pool setting.
-    connection: inMemory ? {} : { filename: path.resolve(options.pgliteDataDir) },
+    connection: () => {
+      pglite ??= new PGlite(inMemory ? undefined : path.resolve(options.pgliteDataDir), {
+        // PostgreSQL's 128 MB default is sized for a server; the gateway's working set is small and
+        // shared buffers live inside this process's memory.
+        startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+      });
+      return { pglite };
+    },
   } as Knex.Config);
+}
+
+const PGLITE_SHARED_BUFFERS = '16MB';
+
+/**
+ * True when the embedded database's folder holds no database yet. Creating one (initdb) takes about
+ * 500 MB that a process never gives back, so `npm start` does it in a short-lived child process.
+ */
+export function pgliteNeedsInit(dataDir: string): boolean {
+  return dataDir !== ':memory:' && !fs.existsSync(path.join(path.resolve(dataDir), 'PG_VERSION'));
 }
 
 export function engineName(db: Db): 'postgresql' | 'pglite' {
