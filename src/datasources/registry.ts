@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { klaviyoProvider } from './klaviyo/klaviyo.provider';
 import { kustomerProvider } from './kustomer/kustomer.provider';
 import { messengerProvider } from './messenger/messenger.provider';
@@ -30,8 +29,6 @@ export const providerEnvSchemas = Object.fromEntries(
 ) as {
   [P in ProviderId]: (typeof providers)[P]['envSchema'];
 };
-
-export type ProviderEnv<P extends ProviderId> = z.infer<(typeof providers)[P]['envSchema']>;
 
 /** GraphQL's `Provider` enum value for a provider id, and back. */
 export const toGraphQLProvider = (id: ProviderId) => id.toUpperCase();

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import DataLoader from 'dataloader';
 import type { Viewer } from '../auth/viewer';
-import type { ProviderId } from '../datasources/types';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../observability/logger';
@@ -57,5 +56,3 @@ export function createContext(
     auditTarget: {},
   };
 }
-
-export type { ProviderId };

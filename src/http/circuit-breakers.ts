@@ -36,10 +36,6 @@ export class CircuitBreakers {
     return breaker;
   }
 
-  isOpen(key: string): boolean {
-    return this.breakers.get(key)?.state === CircuitState.Open;
-  }
-
   /** Accounts come and go; forget closed breakers first so the map stays bounded. */
   private evictIfFull() {
     const max = this.options.maxTracked ?? 10_000;
