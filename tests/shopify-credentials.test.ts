@@ -114,3 +114,38 @@ test('without any Shopify credentials the gateway starts and answers PROVIDER_NO
     await gw.close();
   }
 });
+
+describe('Shopify cost pacing', () => {
+  test('calls wait for the cost bucket instead of being throttled; none is wasted on a THROTTLED answer', async () => {
+    const sim = await startShopifySimulator({ enforceRateLimit: true });
+    const gw = await startTestGateway({
+      SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_test_token',
+      SHOPIFY_API_BASE_URL: sim.baseUrlTemplate,
+    });
+    try {
+      const token = await gw.token(newOrgId(), 'admin');
+      await gw.graphql(
+        `mutation { connectIntegration(input: { shopify: { storeName: "busy-store" } }) { integration { __typename } } }`,
+        {},
+        token,
+      );
+      const query = `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { products(first: 100) { edges { node { id } } } } } } }`;
+      const codes: string[] = [];
+      for (let i = 0; i < 28; i++) {
+        const { body } = await gw.graphql(query, {}, token);
+        codes.push(body.errors?.[0]?.extensions?.code ?? 'OK');
+      }
+      const ok = codes.filter((c) => c === 'OK').length;
+      // Each page asks for 402 points and spends 76 (Shopify refunds the difference): the bucket
+      // (2,000 points, 100/s) runs short after about twenty; the rest wait for the refill (or are
+      // refused fast), never spending a round trip on a THROTTLED answer.
+      expect(ok).toBeGreaterThanOrEqual(20);
+      expect(codes.every((c) => c === 'OK' || c === 'UPSTREAM_RATE_LIMITED')).toBe(true);
+      expect(sim.graphqlCalls('busy-store')).toBe(ok);
+      expect(sim.invalidQueries).toEqual([]);
+    } finally {
+      await gw.close();
+      await sim.close();
+    }
+  });
+});

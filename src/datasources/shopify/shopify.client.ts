@@ -2,6 +2,7 @@ import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient, UpstreamResponse } from '../../http/provider-http';
 import { UpstreamFailure } from '../../http/upstream-failure';
 import type { Logger } from '../../observability/logger';
+import type { ShopifyCost, ShopifyCostPacer } from './shopify.cost-pacer';
 import type { ShopifyTokenCache } from './shopify.token';
 
 export interface ShopifyCredentials {
@@ -11,15 +12,13 @@ export interface ShopifyCredentials {
   tokens?: ShopifyTokenCache | undefined;
 }
 
+/** Longest wait for the cost bucket before answering UPSTREAM_RATE_LIMITED instead. */
+const MAX_PACING_WAIT_MS = 2_000;
+
 interface GraphQLBody {
   data?: unknown;
   errors?: Array<{ message?: string; extensions?: { code?: string } }> | string;
-  extensions?: {
-    cost?: {
-      requestedQueryCost?: number;
-      throttleStatus?: { currentlyAvailable?: number; restoreRate?: number };
-    };
-  };
+  extensions?: { cost?: ShopifyCost };
 }
 
 /**
@@ -37,6 +36,7 @@ export class ShopifyClient {
     private readonly credentials: ShopifyCredentials,
     private readonly onAuthFailure: (message: string) => void,
     private readonly logger?: Logger,
+    private readonly pacer?: ShopifyCostPacer,
   ) {}
 
   /** Runs a query (retried on transient failures) or a mutation (never retried after a 5xx). */
@@ -46,6 +46,7 @@ export class ShopifyClient {
     kind: 'query' | 'mutation',
   ): Promise<T> {
     const token = await this.accessToken();
+    await this.pacer?.beforeCall(this.store, document, MAX_PACING_WAIT_MS);
     const response = await this.http.request({
       provider: 'shopify',
       providerName: 'Shopify',
@@ -59,7 +60,14 @@ export class ShopifyClient {
       },
       body: JSON.stringify({ query: document, variables }),
       idempotent: kind === 'query',
-      inspect: checkThrottle,
+      inspect: (answer) => {
+        this.pacer?.afterCall(
+          this.store,
+          document,
+          (answer.body as GraphQLBody | undefined)?.extensions?.cost,
+        );
+        checkThrottle(answer);
+      },
       logger: this.logger,
       onAuthFailure: (message) => {
         this.credentials.tokens?.forget(this.store);

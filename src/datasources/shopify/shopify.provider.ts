@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineProvider } from '../types';
 import { DNS_LABEL, parseAccount } from '../account-identifier';
 import { ShopifyClient } from './shopify.client';
+import { ShopifyCostPacer } from './shopify.cost-pacer';
 import { ShopifyDataSource } from './shopify.datasource';
 import { ShopifyTokenCache } from './shopify.token';
 
@@ -67,6 +68,8 @@ export const shopifyProvider = defineProvider({
       { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
       onAuthFailure,
       logger,
+      // Shopify's cost bucket is per app and store: one pacer for every request to a store.
+      shared('cost-pacer', () => new ShopifyCostPacer()),
     );
     return new ShopifyDataSource(client, account.storeName);
   },
