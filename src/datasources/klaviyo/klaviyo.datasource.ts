@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import { nullIfNotFound } from '../not-found';
 import type { KlaviyoClient } from './klaviyo.client';
 import * as check from './klaviyo.input';
 import * as M from './klaviyo.mapper';
@@ -70,16 +71,6 @@ export interface CampaignResultsArgs {
   statistics?: readonly string[] | null;
 }
 
-/** NOT_FOUND from a lookup by id means "no such object": null, as GraphQL lookups answer. */
-async function orNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof GatewayError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
-}
-
 /**
  * One organization's Klaviyo account for one GraphQL request. Reads and the unsubscribe and
  * profile-import writes use the admin key (after the client checks that key belongs to this
@@ -96,7 +87,7 @@ export class KlaviyoDataSource {
   }
 
   async list(id: string) {
-    const body = await orNull(
+    const body = await nullIfNotFound(
       this.client.call<Single<M.RawList>>('get_list', { id: check.klaviyoId('list', id) }),
     );
     return body ? M.mapList(body.data, this) : null;
@@ -118,7 +109,7 @@ export class KlaviyoDataSource {
   }
 
   async segment(id: string) {
-    const body = await orNull(
+    const body = await nullIfNotFound(
       this.client.call<Single<M.RawSegment>>('get_segment', { id: check.klaviyoId('segment', id) }),
     );
     return body ? M.mapSegment(body.data, this) : null;
@@ -138,7 +129,7 @@ export class KlaviyoDataSource {
     if (given.length !== 1)
       throw new GatewayError('BAD_USER_INPUT', 'Give exactly one of id, email, phoneNumber or externalId.');
     if (lookup.id) {
-      const body = await orNull(
+      const body = await nullIfNotFound(
         this.client.call<Single<M.RawProfile>>('get_profile', { id: check.klaviyoId('profile', lookup.id) }),
       );
       return body ? M.mapProfile(body.data) : null;
@@ -167,7 +158,7 @@ export class KlaviyoDataSource {
   }
 
   async campaign(id: string) {
-    const body = await orNull(
+    const body = await nullIfNotFound(
       this.client.call<Single<M.RawCampaign>>('get_campaign', { id: check.klaviyoId('campaign', id) }),
     );
     return body ? M.mapCampaign(body.data, null, this) : null;

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import { nullIfNotFound } from '../not-found';
 import type { KustomerClient } from './kustomer.client';
 import * as M from './kustomer.mapper';
 import { pageQuery, toConnection, type KustomerList } from './kustomer.paging';
@@ -14,15 +15,6 @@ const id = (kind: string, value: string) => {
     throw new GatewayError('BAD_USER_INPUT', `"${value.slice(0, 80)}" is not a Kustomer ${kind} id.`);
   return trimmed.toLowerCase();
 };
-
-async function orNull<T>(promise: Promise<T>): Promise<T | null> {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof GatewayError && error.code === 'NOT_FOUND') return null;
-    throw error;
-  }
-}
 
 interface Single<A> {
   data: M.Resource<A>;
@@ -69,7 +61,7 @@ export class KustomerDataSource {
         );
       path = `/v1/customers/phone=${encodeURIComponent(phone)}`;
     }
-    const body = await orNull(this.client.request<Single<M.RawCustomer>>('GET', path));
+    const body = await nullIfNotFound(this.client.request<Single<M.RawCustomer>>('GET', path));
     return body ? M.mapCustomer(body.data, this) : null;
   }
 
@@ -86,7 +78,7 @@ export class KustomerDataSource {
 
   /** GET /v1/conversations/{id} (reference/getconversationbyid). */
   async conversation(conversationId: string) {
-    const body = await orNull(
+    const body = await nullIfNotFound(
       this.client.request<Single<M.RawConversation>>(
         'GET',
         `/v1/conversations/${id('conversation', conversationId)}`,
