@@ -17,6 +17,7 @@ import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { createFormatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
+import { httpErrorHandler, notFoundHandler } from './errors/http-error-handler';
 import { complexityRule } from './graphql/complexity.rule';
 import { createContext, type GatewayContext } from './graphql/context';
 import { metricsPlugin } from './graphql/metrics.plugin';
@@ -173,6 +174,9 @@ export async function createGateway(services: Services): Promise<Gateway> {
       },
     }),
   );
+
+  app.use(notFoundHandler);
+  app.use(httpErrorHandler(logger));
 
   return {
     app,

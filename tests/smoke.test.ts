@@ -20,3 +20,27 @@ test('every response carries a request id; a caller-supplied one is kept when we
   const generated = await fetch(`${gw.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
   expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 });
+
+test('malformed, oversized and misrouted requests get JSON errors with a code and no stack trace', async () => {
+  const bad = await fetch(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{bad json',
+  });
+  expect(bad.status).toBe(400);
+  const badBody = await bad.text();
+  expect(JSON.parse(badBody).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  expect(badBody).not.toMatch(/at |node_modules|SyntaxError/);
+
+  const big = await fetch(`${gw.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: `{ viewer { userId } } # ${'x'.repeat(2_000_000)}` }),
+  });
+  expect(big.status).toBe(413);
+  expect(((await big.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+
+  const missing = await fetch(`${gw.url}/no-such-route`);
+  expect(missing.status).toBe(404);
+  expect(((await missing.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
+});
