@@ -142,3 +142,36 @@ test('backoff helpers', () => {
   expect(fullJitterDelay(3, 100, 500, () => 0.999)).toBeLessThanOrEqual(500);
   expect(fullJitterDelay(0, 100, 500, () => 0.5)).toBe(50);
 });
+
+test('after the pause one trial call goes through: success closes the circuit, failure opens it again', async () => {
+  const quick = new ProviderHttpClient(
+    { timeoutMs: 1500, maxRetries: 0, breakerFailures: 2, breakerHalfOpenAfterMs: 50 },
+    logger,
+  );
+  const req = {
+    provider: 'test',
+    providerName: 'TestProvider',
+    accountKey: 'flaky',
+    method: 'GET' as const,
+    url: `${upstream.url}/x`,
+  };
+  try {
+    upstream.enqueue({ status: 503 }, { status: 503 });
+    for (let i = 0; i < 2; i++) await quick.request(req).catch(() => undefined);
+    const calls = upstream.requests.length;
+    await expect(quick.request(req)).rejects.toThrow(/paused/);
+    expect(upstream.requests.length).toBe(calls);
+
+    await new Promise((r) => setTimeout(r, 60));
+    upstream.enqueue({ status: 503 });
+    await expect(quick.request(req)).rejects.toThrow(/did not answer in time or is unavailable/);
+    // The failed trial opened it again at once.
+    await expect(quick.request(req)).rejects.toThrow(/paused/);
+
+    await new Promise((r) => setTimeout(r, 60));
+    await expect(quick.request(req)).resolves.toMatchObject({ status: 200 });
+    await expect(quick.request(req)).resolves.toMatchObject({ status: 200 });
+  } finally {
+    await quick.close();
+  }
+});
