@@ -30,6 +30,8 @@ export interface TestGateway {
       errors?: Array<{ message: string; extensions?: Record<string, any>; path?: unknown[] }>;
     };
   }>;
+  /** The newest audit entries of the token's organization (only the given fields). */
+  auditLog(token: string, first?: number, fields?: string): Promise<Array<Record<string, unknown>>>;
   close(): Promise<void>;
 }
 
@@ -59,23 +61,34 @@ export async function startTestGateway(
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const graphql: TestGateway['graphql'] = async (query, variables, token, headers = {}) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
   return {
     url,
     gateway,
     db,
     token: (orgId, role, sub = `user-${randomUUID().slice(0, 8)}`) =>
       issueToken(TEST_JWT_SECRET, { sub, orgId, role }),
-    async graphql(query, variables, token, headers = {}) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: (await res.json()) as any };
+    graphql,
+    async auditLog(token, first = 1, fields = 'action outcome errorCode provider accountKey actorId') {
+      const { body } = await graphql(
+        `query Audit($first: Int) { organization { auditLog(first: $first) { edges { node { ${fields} } } } } }`,
+        { first },
+        token,
+      );
+      return body.data.organization.auditLog.edges.map(
+        (edge: { node: Record<string, unknown> }) => edge.node,
+      );
     },
     async close() {
       await new Promise((resolve) => server.close(resolve));
