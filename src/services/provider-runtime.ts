@@ -12,6 +12,7 @@ import type { IntegrationRow, IntegrationsRepo } from '../db/integrations.repo';
  */
 export class ProviderRuntime {
   private readonly sharedState = new Map<string, unknown>();
+  private readonly parsedAccounts = new WeakMap<IntegrationRow, unknown>();
 
   constructor(
     private readonly config: Config,
@@ -49,8 +50,13 @@ export class ProviderRuntime {
         `${adapter.displayName} has no data operations in this version of the gateway.`,
       );
     }
-    // Parse again: rows written by an older version must still satisfy today's rules.
-    const account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
+    // Parse again: rows written by an older version must still satisfy today's rules. Once per row
+    // object: cached rows are shared by requests, so this stays off the hot path.
+    let account = this.parsedAccounts.get(row);
+    if (account === undefined) {
+      account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
+      this.parsedAccounts.set(row, account);
+    }
     const create = adapter.createDataSource as (deps: unknown) => unknown;
     return create({
       env: providerConfig.env,
