@@ -14,7 +14,7 @@ export interface DataSourceDeps<Env, Account> {
   http: ProviderHttpClient;
   logger: Logger;
   /** Called when the provider rejects the admin credentials, so the integration shows ERROR. */
-  onAuthFailure: (message: string) => void;
+  onAuthFailure: (message: string) => Promise<void>;
   /** State kept for the gateway's lifetime, one per provider and key (token caches and the like). */
   shared: <T>(key: string, create: () => T) => T;
 }

@@ -27,7 +27,7 @@ export interface UpstreamRequest {
   timeoutMs?: number;
   /** Provider-specific check of a 2xx answer (e.g. a GraphQL throttle reported in the body); may throw UpstreamFailure. */
   inspect?: (response: UpstreamResponse) => void;
-  onAuthFailure?: (message: string) => void;
+  onAuthFailure?: (message: string) => Promise<void>;
   /** The request's logger, so provider failures carry the request id. */
   logger?: Logger;
 }
@@ -168,7 +168,7 @@ export class ProviderHttpClient {
     if (status >= 400) {
       const code = codeForStatus(status);
       if (code === 'UPSTREAM_AUTH_FAILED') {
-        req.onAuthFailure?.(`${req.providerName} rejected the gateway's credentials (HTTP ${status}).`);
+        await req.onAuthFailure?.(`${req.providerName} rejected the gateway's credentials (HTTP ${status}).`);
       }
       throw new UpstreamFailure(
         code,

@@ -64,8 +64,9 @@ export class ProviderRuntime {
       accountKey: row.account_key ?? '',
       http: this.http,
       logger,
-      onAuthFailure: (message: string) => {
-        this.integrations.recordHealth(row.id, { ok: false, message }).catch((error: unknown) => {
+      // Awaited before the error reaches the client, so whoever looks next sees status ERROR.
+      onAuthFailure: async (message: string) => {
+        await this.integrations.recordHealth(row.id, { ok: false, message }).catch((error: unknown) => {
           this.logger.error({ err: error, integrationId: row.id }, 'could not record integration error');
         });
       },

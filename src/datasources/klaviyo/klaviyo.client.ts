@@ -37,7 +37,7 @@ export class KlaviyoClient {
     private readonly settings: KlaviyoSettings,
     private readonly limiter: KlaviyoRateLimiter,
     private readonly keyAccount: KlaviyoKeyAccount,
-    private readonly onAuthFailure: (message: string) => void,
+    private readonly onAuthFailure: (message: string) => Promise<void>,
   ) {}
 
   get companyId(): string {
@@ -60,7 +60,7 @@ export class KlaviyoClient {
     const accountId = await this.keyAccount.accountId(() => this.fetchKeyAccountId());
     if (this.settings.checkKeyAccount && accountId !== this.settings.companyId) {
       const message = `The platform's Klaviyo private key belongs to a different Klaviyo account than company id "${this.settings.companyId}"; admin-key calls are refused for this organization.`;
-      this.onAuthFailure(message);
+      await this.onAuthFailure(message);
       throw new GatewayError('UPSTREAM_AUTH_FAILED', message);
     }
   }
@@ -97,7 +97,7 @@ export class KlaviyoClient {
       idempotent: def.idempotent,
       onAuthFailure: (message) => {
         if (def.auth === 'private') this.keyAccount.forget();
-        this.onAuthFailure(message);
+        return this.onAuthFailure(message);
       },
     });
     return response.body as T;

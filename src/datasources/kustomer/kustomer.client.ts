@@ -19,7 +19,7 @@ export class KustomerClient {
     private readonly http: ProviderHttpClient,
     private readonly settings: KustomerSettings,
     private readonly limits: KustomerRateLimitState,
-    private readonly onAuthFailure: (message: string) => void,
+    private readonly onAuthFailure: (message: string) => Promise<void>,
   ) {}
 
   async request<T>(

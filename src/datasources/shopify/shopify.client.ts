@@ -34,7 +34,7 @@ export class ShopifyClient {
     private readonly storeBaseUrl: string,
     private readonly apiVersion: string,
     private readonly credentials: ShopifyCredentials,
-    private readonly onAuthFailure: (message: string) => void,
+    private readonly onAuthFailure: (message: string) => Promise<void>,
     private readonly logger?: Logger,
     private readonly pacer?: ShopifyCostPacer,
   ) {}
@@ -71,7 +71,7 @@ export class ShopifyClient {
       logger: this.logger,
       onAuthFailure: (message) => {
         this.credentials.tokens?.forget(this.store);
-        this.onAuthFailure(message);
+        return this.onAuthFailure(message);
       },
     });
     const body = response.body as GraphQLBody;
@@ -95,7 +95,7 @@ export class ShopifyClient {
       return await this.credentials.tokens.tokenFor(this.store, this.storeBaseUrl);
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'UPSTREAM_AUTH_FAILED')
-        this.onAuthFailure(error.message);
+        await this.onAuthFailure(error.message);
       throw error;
     }
   }
