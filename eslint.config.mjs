@@ -3,7 +3,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'dist/', '.data/', 'bench/results/', 'public/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'src/generated/',
+      'dist/',
+      '.data/',
+      'bench/results/',
+      'public/',
+      'contracts/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

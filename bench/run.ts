@@ -86,8 +86,7 @@ const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 15 * 60_000);
 
 const SCHEMA_FILE_CANDIDATES = [
   join(ROOT, 'schema', 'shopify', 'admin_schema_2025-01.graphql'),
-  join(ROOT, 'contracts', 'shopify', 'admin_schema_2025-01.graphql'),
-  '/work/shared/contracts/shopify/admin_schema_2025-01.graphql',
+  join(process.env.CONTRACTS_DIR || join(ROOT, 'contracts'), 'shopify', 'admin_schema_2025-01.graphql'),
 ];
 
 export type TargetName = 'B0' | 'B1' | 'B2' | 'B2n' | 'GW';

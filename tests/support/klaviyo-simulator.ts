@@ -1,6 +1,6 @@
 /**
  * A local Klaviyo for the gateway's tests: a `node:http` server that checks every request against
- * Klaviyo's published OpenAPI document (revision 2026-07-15, ../shared/contracts/klaviyo/stable.json)
+ * Klaviyo's published OpenAPI document (revision 2026-07-15, contracts/klaviyo/stable.json)
  * and answers with JSON:API bodies that are themselves validated against the same document.
  *
  * Every problem is recorded in `violations`; tests assert it is empty after each test, so one invalid

@@ -11,8 +11,8 @@
  * - `oneOf` becomes `anyOf` (see fixNullable): some of the document's `oneOf`s can never be satisfied.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import OpenAPIBackend from 'openapi-backend';
+import { contractPath } from './contracts';
 
 // openapi-backend requires @apidevtools/json-schema-ref-parser, an ES module jest cannot `require`
 // on Node 20. In `quick` mode with an object document openapi-backend dereferences synchronously with
@@ -27,7 +27,7 @@ jest.mock('@apidevtools/json-schema-ref-parser', () => {
   };
 });
 
-export const KLAVIYO_SPEC_PATH = resolve(__dirname, '../../../shared/contracts/klaviyo/stable.json');
+export const KLAVIYO_SPEC_PATH = contractPath('klaviyo', 'stable.json');
 
 type Json = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 /**
  * A local Kustomer for the gateway's tests. Kustomer publishes no machine-readable contract
- * (../shared/contracts/kustomer/README.md), so requests are checked against the documented shapes and
+ * (contracts/kustomer/README.md), so requests are checked against the documented shapes and
  * every deviation is recorded in `violations` (tests assert it stays empty):
  * - base URL per organization: `{KUSTOMER_API_BASE_URL}` is `http://127.0.0.1:PORT/{subdomain}` here,
  *   standing in for https://{subdomain}.api.kustomerapp.com;

@@ -1,5 +1,5 @@
 /**
- * Klaviyo JSON:API resources (revision 2026-07-15, as ../shared/contracts/klaviyo/stable.json
+ * Klaviyo JSON:API resources (revision 2026-07-15, as contracts/klaviyo/stable.json
  * describes them) turned into our schema's shapes. Models whose fields are fetched later (a list's
  * profiles, a campaign's results) carry the data source they came from, so those calls go to the
  * same organization's account.

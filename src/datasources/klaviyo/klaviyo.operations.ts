@@ -1,7 +1,7 @@
 /**
  * Every Klaviyo operation the gateway calls, as data: method, path template, which credential it
  * acts with, and its per-operation rate limit. All of it is copied from Klaviyo's published OpenAPI
- * document for revision 2026-07-15 (../shared/contracts/klaviyo/stable.json: `security`,
+ * document for revision 2026-07-15 (contracts/klaviyo/stable.json: `security`,
  * `x-klaviyo-ratelimit`), and tests/klaviyo-operations.test.ts checks this table against that
  * document so the two cannot drift apart.
  * Rate limits: https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling

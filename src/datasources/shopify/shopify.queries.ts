@@ -1,6 +1,6 @@
 /**
  * Every document the gateway sends to Shopify's Admin GraphQL API (2025-01 schema in
- * ../shared/contracts/shopify). Tests validate each one against that schema; keep them static so
+ * contracts/shopify). Tests validate each one against that schema; keep them static so
  * they can be checked without running.
  */
 
