@@ -15,11 +15,12 @@ import { IntegrationChangeListener } from './db/integration-changes';
 import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
 import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
-import { createFormatError } from './errors/format-error';
+import { formatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
 import { httpErrorHandler, notFoundHandler } from './errors/http-error-handler';
 import { complexityRule } from './graphql/complexity.rule';
 import { createContext, type GatewayContext } from './graphql/context';
+import { errorLogPlugin } from './graphql/error-log.plugin';
 import { metricsPlugin } from './graphql/metrics.plugin';
 import { buildGatewaySchema } from './graphql/schema';
 import { ProviderHttpClient } from './http/provider-http';
@@ -85,7 +86,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
   const { logger, metrics, db } = services;
   const apollo = new ApolloServer<GatewayContext>({
     schema: buildGatewaySchema(),
-    formatError: createFormatError(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Clients generate types from the schema and the playground needs it; the schema is no secret.
     introspection: true,
@@ -95,6 +96,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
+      errorLogPlugin(logger),
     ],
     validationRules: [complexityRule()],
   });

@@ -922,7 +922,8 @@ export type ShopifyCustomer = {
   firstName: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastName: Maybe<Scalars['String']['output']>;
-  numberOfOrders: Scalars['Int']['output'];
+  /** Null when Shopify's count (an unsigned 64-bit integer) does not fit GraphQL's 32-bit Int. */
+  numberOfOrders: Maybe<Scalars['Int']['output']>;
   /** The customer's most recent orders. */
   orders: Array<ShopifyOrder>;
   phone: Maybe<Scalars['String']['output']>;
@@ -2092,7 +2093,7 @@ export type ShopifyCustomerResolvers<ContextType = GatewayContext, ParentType ex
   firstName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  numberOfOrders?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  numberOfOrders?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   orders?: Resolver<Array<ResolversTypes['ShopifyOrder']>, ParentType, ContextType, RequireFields<ShopifyCustomerOrdersArgs, 'first'>>;
   phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

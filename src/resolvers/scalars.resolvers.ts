@@ -10,9 +10,12 @@ function parseDate(value: unknown): Date {
 
 export const DateTime = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
+  // Provider timestamps reach here already parsed (the mappers turn one that does not parse into
+  // null with a warning), database ones as Date. Anything else is a bug: the TypeError is masked as
+  // INTERNAL_SERVER_ERROR and logged with its stack.
   serialize(value) {
     const date = value instanceof Date ? value : new Date(String(value));
-    if (Number.isNaN(date.getTime())) throw new GatewayError('INTERNAL_SERVER_ERROR');
+    if (Number.isNaN(date.getTime())) throw new TypeError(`DateTime cannot represent ${typeof value} value`);
     return date.toISOString();
   },
   parseValue: parseDate,

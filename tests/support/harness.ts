@@ -42,7 +42,7 @@ export interface TestGateway {
  */
 export async function startTestGateway(
   env: Record<string, string | undefined> = {},
-  options: { databaseUrl?: string } = {},
+  options: { databaseUrl?: string; logger?: pino.Logger } = {},
 ): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabaseUrl());
   const config = loadConfig({
@@ -55,7 +55,7 @@ export async function startTestGateway(
   });
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: ':memory:' });
   await migrateToLatest(db);
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const gateway = await createGateway(createServices(config, db, logger));
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));

@@ -31,7 +31,14 @@ export interface KlaviyoData {
     status: string;
     send_time: string | null;
   }>;
-  metrics: Array<{ id: string; name: string; integration: string }>;
+  /** `created`/`updated` replace the simulator's timestamps: the document types them as any string. */
+  metrics: Array<{
+    id: string;
+    name: string;
+    integration: string;
+    created?: string | null;
+    updated?: string | null;
+  }>;
 }
 
 const T0 = Date.parse('2026-01-05T10:00:00.000Z');

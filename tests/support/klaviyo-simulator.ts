@@ -406,7 +406,12 @@ export async function startKlaviyoSimulator(
   const metricResource = (m: KlaviyoData['metrics'][number]) => ({
     type: 'metric',
     id: m.id,
-    attributes: { name: m.name, created: at(-2000), updated: at(-1), integration: { name: m.integration } },
+    attributes: {
+      name: m.name,
+      created: m.created === undefined ? at(-2000) : m.created,
+      updated: m.updated === undefined ? at(-1) : m.updated,
+      integration: { name: m.integration },
+    },
     links: { self: `${sim.url}/api/metrics/${m.id}` },
   });
 

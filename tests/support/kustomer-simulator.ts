@@ -39,6 +39,8 @@ export interface KustomerSimulator {
   violations: string[];
   conversations: Json[];
   notes: Json[];
+  /** The live fixtures the GET endpoints answer from (restored by `reset`); tests may edit them. */
+  fixtures(): { customers: Json[]; conversations: Json[]; messages: Json[] };
   /** x-ratelimit-remaining for the next answers (counts down by one per request). */
   rateLimitRemaining: number;
   /** Fails the next `times` calls, after letting `skip` calls through. */
@@ -129,6 +131,7 @@ export async function startKustomerSimulator(
     conversations: [],
     notes: [],
     rateLimitRemaining: 1000,
+    fixtures: () => data,
     failNext(status, { times = 1, retryAfterSeconds, skip = 0 } = {}) {
       for (let i = 0; i < skip; i++) failures.push(null);
       for (let i = 0; i < times; i++)

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error';
 import { nullIfNotFound } from '../not-found';
+import type { ProviderValues } from '../provider-values';
 import type { KlaviyoClient } from './klaviyo.client';
 import * as check from './klaviyo.input';
 import * as M from './klaviyo.mapper';
@@ -77,20 +78,24 @@ export interface CampaignResultsArgs {
  * account); subscribing and recording events use the public `/client/` API with the company id only.
  */
 export class KlaviyoDataSource {
-  constructor(private readonly client: KlaviyoClient) {}
+  constructor(
+    private readonly client: KlaviyoClient,
+    /** Reads Klaviyo's loosely typed attributes; one per request, like this data source. */
+    private readonly values: ProviderValues,
+  ) {}
 
   async lists(args: PageArgs) {
     const body = await this.client.call<Collection<M.RawList>>('get_lists', {
       query: pageQuery(args, MAX_LISTS),
     });
-    return toConnection(body.data, body.links, args.after, (r) => M.mapList(r, this));
+    return toConnection(body.data, body.links, args.after, (r) => M.mapList(r, this, this.values));
   }
 
   async list(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawList>>('get_list', { id: check.klaviyoId('list', id) }),
     );
-    return body ? M.mapList(body.data, this) : null;
+    return body ? M.mapList(body.data, this, this.values) : null;
   }
 
   async listProfiles(listId: string, args: PageArgs) {
@@ -98,21 +103,21 @@ export class KlaviyoDataSource {
       id: check.klaviyoId('list', listId),
       query: pageQuery(args, MAX_PROFILES),
     });
-    return toConnection(body.data, body.links, args.after, M.mapProfile);
+    return toConnection(body.data, body.links, args.after, (r) => M.mapProfile(r, this.values));
   }
 
   async segments(args: PageArgs) {
     const body = await this.client.call<Collection<M.RawSegment>>('get_segments', {
       query: pageQuery(args, MAX_SEGMENTS),
     });
-    return toConnection(body.data, body.links, args.after, (r) => M.mapSegment(r, this));
+    return toConnection(body.data, body.links, args.after, (r) => M.mapSegment(r, this, this.values));
   }
 
   async segment(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawSegment>>('get_segment', { id: check.klaviyoId('segment', id) }),
     );
-    return body ? M.mapSegment(body.data, this) : null;
+    return body ? M.mapSegment(body.data, this, this.values) : null;
   }
 
   async segmentProfiles(segmentId: string, args: PageArgs) {
@@ -120,7 +125,7 @@ export class KlaviyoDataSource {
       id: check.klaviyoId('segment', segmentId),
       query: pageQuery(args, MAX_PROFILES),
     });
-    return toConnection(body.data, body.links, args.after, M.mapProfile);
+    return toConnection(body.data, body.links, args.after, (r) => M.mapProfile(r, this.values));
   }
 
   /** One profile by Klaviyo id, or by exactly one of email, phone number or external id. */
@@ -132,7 +137,7 @@ export class KlaviyoDataSource {
       const body = await nullIfNotFound(
         this.client.call<Single<M.RawProfile>>('get_profile', { id: check.klaviyoId('profile', lookup.id) }),
       );
-      return body ? M.mapProfile(body.data) : null;
+      return body ? M.mapProfile(body.data, this.values) : null;
     }
     const [field, value] = lookup.email
       ? ['email', check.email(lookup.email)]
@@ -143,7 +148,7 @@ export class KlaviyoDataSource {
       query: { filter: `equals(${field},"${value}")`, 'page[size]': '1' },
     });
     const first = body.data[0];
-    return first ? M.mapProfile(first) : null;
+    return first ? M.mapProfile(first, this.values) : null;
   }
 
   /** Klaviyo requires a channel filter on GET /api/campaigns (`messages.channel`). */
@@ -154,14 +159,16 @@ export class KlaviyoDataSource {
         ...pageQuery(args, MAX_CAMPAIGNS),
       },
     });
-    return toConnection(body.data, body.links, args.after, (r) => M.mapCampaign(r, channel, this));
+    return toConnection(body.data, body.links, args.after, (r) =>
+      M.mapCampaign(r, channel, this, this.values),
+    );
   }
 
   async campaign(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawCampaign>>('get_campaign', { id: check.klaviyoId('campaign', id) }),
     );
-    return body ? M.mapCampaign(body.data, null, this) : null;
+    return body ? M.mapCampaign(body.data, null, this, this.values) : null;
   }
 
   /**
@@ -197,7 +204,7 @@ export class KlaviyoDataSource {
     const body = await this.client.call<Collection<M.RawMetric>>('get_metrics', {
       query: cursorQuery(after),
     });
-    return toConnection(body.data, body.links, after, M.mapMetric);
+    return toConnection(body.data, body.links, after, (r) => M.mapMetric(r, this.values));
   }
 
   async subscribe(input: {
@@ -267,7 +274,7 @@ export class KlaviyoDataSource {
     const body = await this.client.call<Single<M.RawProfile>>('create_or_update_profile', {
       body: B.profileImportBody(who, input),
     });
-    return M.mapProfile(body.data);
+    return M.mapProfile(body.data, this.values);
   }
 
   /** testIntegration: GET /api/accounts, then the same account check every admin-key call makes. */

@@ -4,6 +4,7 @@
  * profiles, a campaign's results) carry the data source they came from, so those calls go to the
  * same organization's account.
  */
+import type { ProviderValues } from '../provider-values';
 import type { KlaviyoDataSource } from './klaviyo.datasource';
 
 export interface Resource<A> {
@@ -65,10 +66,13 @@ export interface RawMetric {
   name?: string | null;
   created?: string | null;
   updated?: string | null;
-  integration?: { name?: string } | null;
+  /** The document types it as any object: `name` is not promised. */
+  integration?: { name?: unknown } | null;
 }
 
-export const mapProfile = (r: Resource<RawProfile>) => ({
+// Timestamps go through `v.date`: the document declares some as plain strings (a metric's
+// `created`), and one that does not parse must answer null, not fail the field.
+export const mapProfile = (r: Resource<RawProfile>, v: ProviderValues) => ({
   id: r.id,
   email: r.attributes.email ?? null,
   phoneNumber: r.attributes.phone_number ?? null,
@@ -84,31 +88,31 @@ export const mapProfile = (r: Resource<RawProfile>) => ({
   zip: r.attributes.location?.zip ?? null,
   timezone: r.attributes.location?.timezone ?? null,
   properties: r.attributes.properties ?? {},
-  createdAt: r.attributes.created ?? null,
-  updatedAt: r.attributes.updated ?? null,
-  lastEventAt: r.attributes.last_event_date ?? null,
+  createdAt: v.date(r.attributes.created, 'profile.created'),
+  updatedAt: v.date(r.attributes.updated, 'profile.updated'),
+  lastEventAt: v.date(r.attributes.last_event_date, 'profile.last_event_date'),
 });
 export type KlaviyoProfileModel = ReturnType<typeof mapProfile>;
 
-export const mapList = (r: Resource<RawList>, source: KlaviyoDataSource) => ({
+export const mapList = (r: Resource<RawList>, source: KlaviyoDataSource, v: ProviderValues) => ({
   source,
   id: r.id,
   name: r.attributes.name ?? null,
   optInProcess: r.attributes.opt_in_process ?? null,
-  createdAt: r.attributes.created ?? null,
-  updatedAt: r.attributes.updated ?? null,
+  createdAt: v.date(r.attributes.created, 'list.created'),
+  updatedAt: v.date(r.attributes.updated, 'list.updated'),
 });
 export type KlaviyoListModel = ReturnType<typeof mapList>;
 
-export const mapSegment = (r: Resource<RawSegment>, source: KlaviyoDataSource) => ({
+export const mapSegment = (r: Resource<RawSegment>, source: KlaviyoDataSource, v: ProviderValues) => ({
   source,
   id: r.id,
   name: r.attributes.name ?? null,
   isActive: r.attributes.is_active ?? false,
   isProcessing: r.attributes.is_processing ?? false,
   isStarred: r.attributes.is_starred ?? false,
-  createdAt: r.attributes.created ?? null,
-  updatedAt: r.attributes.updated ?? null,
+  createdAt: v.date(r.attributes.created, 'segment.created'),
+  updatedAt: v.date(r.attributes.updated, 'segment.updated'),
 });
 export type KlaviyoSegmentModel = ReturnType<typeof mapSegment>;
 
@@ -118,6 +122,7 @@ export const mapCampaign = (
   r: Resource<RawCampaign>,
   channel: KlaviyoChannelValue | null,
   source: KlaviyoDataSource,
+  v: ProviderValues,
 ) => ({
   source,
   id: r.id,
@@ -125,21 +130,21 @@ export const mapCampaign = (
   status: r.attributes.status,
   channel,
   archived: r.attributes.archived,
-  sendStrategy: r.attributes.send_strategy?.method ?? null,
+  sendStrategy: v.string(r.attributes.send_strategy?.method, 'campaign.send_strategy.method'),
   // `send_time` is when it went (or goes) out; before that Klaviyo only knows the scheduled time.
-  sendTime: r.attributes.send_time ?? null,
-  scheduledAt: r.attributes.scheduled_at ?? null,
-  createdAt: r.attributes.created_at ?? null,
-  updatedAt: r.attributes.updated_at ?? null,
+  sendTime: v.date(r.attributes.send_time, 'campaign.send_time'),
+  scheduledAt: v.date(r.attributes.scheduled_at, 'campaign.scheduled_at'),
+  createdAt: v.date(r.attributes.created_at, 'campaign.created_at'),
+  updatedAt: v.date(r.attributes.updated_at, 'campaign.updated_at'),
 });
 export type KlaviyoCampaignModel = ReturnType<typeof mapCampaign>;
 
-export const mapMetric = (r: Resource<RawMetric>) => ({
+export const mapMetric = (r: Resource<RawMetric>, v: ProviderValues) => ({
   id: r.id,
   name: r.attributes.name ?? null,
-  integrationName: r.attributes.integration?.name ?? null,
-  createdAt: r.attributes.created ?? null,
-  updatedAt: r.attributes.updated ?? null,
+  integrationName: v.string(r.attributes.integration?.name, 'metric.integration.name'),
+  createdAt: v.date(r.attributes.created, 'metric.created'),
+  updatedAt: v.date(r.attributes.updated, 'metric.updated'),
 });
 export type KlaviyoMetricModel = ReturnType<typeof mapMetric>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
 import { KlaviyoClient } from './klaviyo.client';
@@ -46,7 +47,7 @@ export const klaviyoProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Klaviyo'),
     key: (a) => a.companyId,
   },
-  createDataSource({ env, account, http, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
     const client = new KlaviyoClient(
       http,
       {
@@ -62,7 +63,7 @@ export const klaviyoProvider = defineProvider({
       shared('key-account', () => new KlaviyoKeyAccount()),
       onAuthFailure,
     );
-    return new KlaviyoDataSource(client);
+    return new KlaviyoDataSource(client, new ProviderValues('klaviyo', logger));
   },
   testConnection: (dataSource) => dataSource.ping(),
 });

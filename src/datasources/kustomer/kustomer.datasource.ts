@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error';
 import { nullIfNotFound } from '../not-found';
+import type { ProviderValues } from '../provider-values';
 import type { KustomerClient } from './kustomer.client';
 import * as M from './kustomer.mapper';
 import { pageQuery, toConnection, type KustomerList } from './kustomer.paging';
@@ -35,7 +36,11 @@ export interface TicketInput {
  * https://developer.kustomer.com/kustomer-api-docs/reference (each method names the page it follows).
  */
 export class KustomerDataSource {
-  constructor(private readonly client: KustomerClient) {}
+  constructor(
+    private readonly client: KustomerClient,
+    /** Reads Kustomer's attributes, which no contract types; one per request, like this data source. */
+    private readonly values: ProviderValues,
+  ) {}
 
   /**
    * By id (GET /v1/customers/{id}, reference/getcustomerbyid), email (GET /v1/customers/email={email},
@@ -62,7 +67,7 @@ export class KustomerDataSource {
       path = `/v1/customers/phone=${encodeURIComponent(phone)}`;
     }
     const body = await nullIfNotFound(this.client.request<Single<M.RawCustomer>>('GET', path));
-    return body ? M.mapCustomer(body.data, this) : null;
+    return body ? M.mapCustomer(body.data, this, this.values) : null;
   }
 
   /** GET /v1/customers/{id}/conversations (reference/getconversationsbycustomer), newest first as Kustomer sorts them. */
@@ -73,7 +78,7 @@ export class KustomerDataSource {
       `/v1/customers/${id('customer', customerId)}/conversations`,
       { query },
     );
-    return toConnection(list, query, (r) => M.mapConversation(r, this));
+    return toConnection(list, query, (r) => M.mapConversation(r, this, this.values));
   }
 
   /** GET /v1/conversations/{id} (reference/getconversationbyid). */
@@ -84,7 +89,7 @@ export class KustomerDataSource {
         `/v1/conversations/${id('conversation', conversationId)}`,
       ),
     );
-    return body ? M.mapConversation(body.data, this) : null;
+    return body ? M.mapConversation(body.data, this, this.values) : null;
   }
 
   /** GET /v1/conversations/{id}/messages (reference/getmessagesbyconversation). */
@@ -95,7 +100,7 @@ export class KustomerDataSource {
       `/v1/conversations/${id('conversation', conversationId)}/messages`,
       { query },
     );
-    return toConnection(list, query, M.mapMessage);
+    return toConnection(list, query, (r) => M.mapMessage(r, this.values));
   }
 
   /** POST /v1/conversations (reference/createaconversation): a conversation on a customer's timeline. */
@@ -146,7 +151,7 @@ export class KustomerDataSource {
       : await this.client.request<Single<M.RawNote>>('POST', '/v1/notes', {
           body: { body, customer: id('customer', input.customerId!) },
         });
-    return M.mapNote(response.data);
+    return M.mapNote(response.data, this.values);
   }
 
   /** testIntegration: the cheapest authenticated read (GET /v1/customers?pageSize=1, reference/getcustomers). */
@@ -160,7 +165,7 @@ export class KustomerDataSource {
       body,
       idempotent: false,
     });
-    return M.mapConversation(response.data, this);
+    return M.mapConversation(response.data, this, this.values);
   }
 }
 

@@ -2,111 +2,137 @@
  * Kustomer's JSON:API-style resources (`{type, id, attributes, relationships}`), as documented at
  * https://developer.kustomer.com/kustomer-api-docs/reference (customers, conversations, messages,
  * notes), turned into our schema's shapes. Models with fields fetched later carry their data source.
+ * Kustomer publishes no machine-readable contract: every attribute is read as optional and of any
+ * type (`v` turns what does not fit into null with a warning), and `attributes` itself may be absent.
  */
+import type { ProviderValues } from '../provider-values';
 import type { KustomerDataSource } from './kustomer.datasource';
 
 export interface Resource<A> {
   type: string;
   id: string;
-  attributes: A;
-  relationships?: Record<string, { data?: { type: string; id: string } | null } | undefined>;
+  attributes?: A | null;
+  relationships?: Record<string, { data?: { type?: string; id?: unknown } | null } | null | undefined> | null;
 }
 
 export interface RawCustomer {
-  name?: string | null;
-  displayName?: string | null;
-  externalId?: string | null;
-  emails?: Array<{ email?: string }> | null;
-  phones?: Array<{ phone?: string }> | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
-  lastActivityAt?: string | null;
+  name?: unknown;
+  displayName?: unknown;
+  externalId?: unknown;
+  emails?: unknown;
+  phones?: unknown;
+  createdAt?: unknown;
+  updatedAt?: unknown;
+  lastActivityAt?: unknown;
 }
 
 export interface RawConversation {
-  name?: string | null;
-  status?: string | null;
-  priority?: number | null;
-  channels?: string[] | null;
-  messageCount?: number | null;
-  noteCount?: number | null;
-  assignedUsers?: string[] | null;
-  assignedTeams?: string[] | null;
-  tags?: string[] | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
+  name?: unknown;
+  status?: unknown;
+  priority?: unknown;
+  channels?: unknown;
+  messageCount?: unknown;
+  noteCount?: unknown;
+  assignedUsers?: unknown;
+  assignedTeams?: unknown;
+  tags?: unknown;
+  createdAt?: unknown;
+  updatedAt?: unknown;
 }
 
 export interface RawMessage {
-  channel?: string | null;
-  direction?: string | null;
-  subject?: string | null;
-  preview?: string | null;
-  status?: string | null;
-  sentAt?: string | null;
-  createdAt?: string | null;
+  channel?: unknown;
+  direction?: unknown;
+  subject?: unknown;
+  preview?: unknown;
+  status?: unknown;
+  sentAt?: unknown;
+  createdAt?: unknown;
 }
 
 export interface RawNote {
-  body?: string | null;
-  createdAt?: string | null;
+  body?: unknown;
+  createdAt?: unknown;
 }
 
-const relatedId = (r: Resource<unknown>, name: string) => r.relationships?.[name]?.data?.id ?? null;
+const relatedId = (r: Resource<unknown>, kind: string, name: string, v: ProviderValues) =>
+  v.string(r.relationships?.[name]?.data?.id, `${kind}.relationships.${name}`);
 
-export const mapCustomer = (r: Resource<RawCustomer>, source: KustomerDataSource) => ({
-  source,
-  id: r.id,
-  name: r.attributes.name ?? null,
-  displayName: r.attributes.displayName ?? null,
-  externalId: r.attributes.externalId ?? null,
-  emails: (r.attributes.emails ?? []).flatMap((e) => (e.email ? [e.email] : [])),
-  phones: (r.attributes.phones ?? []).flatMap((p) => (p.phone ? [p.phone] : [])),
-  createdAt: r.attributes.createdAt ?? null,
-  updatedAt: r.attributes.updatedAt ?? null,
-  lastActivityAt: r.attributes.lastActivityAt ?? null,
-});
+export const mapCustomer = (r: Resource<RawCustomer>, source: KustomerDataSource, v: ProviderValues) => {
+  const a = v.object<RawCustomer>(r.attributes, 'customer.attributes');
+  return {
+    source,
+    id: r.id,
+    name: v.string(a.name, 'customer.name'),
+    displayName: v.string(a.displayName, 'customer.displayName'),
+    externalId: v.string(a.externalId, 'customer.externalId'),
+    emails: v
+      .objects<{ email?: unknown }>(a.emails, 'customer.emails')
+      .flatMap((e) => v.string(e.email, 'customer.emails.email') ?? []),
+    phones: v
+      .objects<{ phone?: unknown }>(a.phones, 'customer.phones')
+      .flatMap((p) => v.string(p.phone, 'customer.phones.phone') ?? []),
+    createdAt: v.date(a.createdAt, 'customer.createdAt'),
+    updatedAt: v.date(a.updatedAt, 'customer.updatedAt'),
+    lastActivityAt: v.date(a.lastActivityAt, 'customer.lastActivityAt'),
+  };
+};
 export type KustomerCustomerModel = ReturnType<typeof mapCustomer>;
 
-export const mapConversation = (r: Resource<RawConversation>, source: KustomerDataSource) => ({
-  source,
-  id: r.id,
-  name: r.attributes.name ?? null,
-  // open, snoozed or done; upper-cased for our schema, unknown values passed through.
-  status: r.attributes.status ? r.attributes.status.toUpperCase() : null,
-  priority: r.attributes.priority ?? null,
-  channels: r.attributes.channels ?? [],
-  messageCount: r.attributes.messageCount ?? 0,
-  noteCount: r.attributes.noteCount ?? 0,
-  assignedUserIds: r.attributes.assignedUsers ?? [],
-  assignedTeamIds: r.attributes.assignedTeams ?? [],
-  tags: r.attributes.tags ?? [],
-  customerId: relatedId(r, 'customer'),
-  createdAt: r.attributes.createdAt ?? null,
-  updatedAt: r.attributes.updatedAt ?? null,
-});
+export const mapConversation = (
+  r: Resource<RawConversation>,
+  source: KustomerDataSource,
+  v: ProviderValues,
+) => {
+  const a = v.object<RawConversation>(r.attributes, 'conversation.attributes');
+  return {
+    source,
+    id: r.id,
+    name: v.string(a.name, 'conversation.name'),
+    // open, snoozed or done; upper-cased for our schema, unknown values passed through.
+    status: v.string(a.status, 'conversation.status')?.toUpperCase() || null,
+    priority: v.int(a.priority, 'conversation.priority'),
+    channels: v.strings(a.channels, 'conversation.channels'),
+    messageCount: v.int(a.messageCount, 'conversation.messageCount') ?? 0,
+    noteCount: v.int(a.noteCount, 'conversation.noteCount') ?? 0,
+    assignedUserIds: v.strings(a.assignedUsers, 'conversation.assignedUsers'),
+    assignedTeamIds: v.strings(a.assignedTeams, 'conversation.assignedTeams'),
+    tags: v.strings(a.tags, 'conversation.tags'),
+    customerId: relatedId(r, 'conversation', 'customer', v),
+    createdAt: v.date(a.createdAt, 'conversation.createdAt'),
+    updatedAt: v.date(a.updatedAt, 'conversation.updatedAt'),
+  };
+};
 export type KustomerConversationModel = ReturnType<typeof mapConversation>;
 
-export const mapMessage = (r: Resource<RawMessage>) => ({
-  id: r.id,
-  channel: r.attributes.channel ?? null,
-  // `in` from the customer, `out` from the business.
-  direction:
-    r.attributes.direction === 'in' ? 'INBOUND' : r.attributes.direction === 'out' ? 'OUTBOUND' : null,
-  subject: r.attributes.subject ?? null,
-  preview: r.attributes.preview ?? null,
-  status: r.attributes.status ?? null,
-  sentAt: r.attributes.sentAt ?? null,
-  createdAt: r.attributes.createdAt ?? null,
-  conversationId: relatedId(r, 'conversation'),
-});
+const DIRECTIONS = { in: 'INBOUND', out: 'OUTBOUND' } as const;
+
+export const mapMessage = (r: Resource<RawMessage>, v: ProviderValues) => {
+  const a = v.object<RawMessage>(r.attributes, 'message.attributes');
+  // `in` from the customer, `out` from the business; anything else is not a direction we know.
+  const direction = v.oneOf(a.direction, ['in', 'out'] as const, 'message.direction', null);
+  return {
+    id: r.id,
+    channel: v.string(a.channel, 'message.channel'),
+    direction: direction ? DIRECTIONS[direction] : null,
+    subject: v.string(a.subject, 'message.subject'),
+    preview: v.string(a.preview, 'message.preview'),
+    status: v.string(a.status, 'message.status'),
+    sentAt: v.date(a.sentAt, 'message.sentAt'),
+    createdAt: v.date(a.createdAt, 'message.createdAt'),
+    conversationId: relatedId(r, 'message', 'conversation', v),
+  };
+};
 export type KustomerMessageModel = ReturnType<typeof mapMessage>;
 
-export const mapNote = (r: Resource<RawNote>) => ({
-  id: r.id,
-  body: r.attributes.body ?? '',
-  customerId: relatedId(r, 'customer'),
-  conversationId: relatedId(r, 'conversation'),
-  createdAt: r.attributes.createdAt ?? null,
-});
+export const mapNote = (r: Resource<RawNote>, v: ProviderValues) => {
+  const a = v.object<RawNote>(r.attributes, 'note.attributes');
+  return {
+    id: r.id,
+    body: v.string(a.body, 'note.body') ?? '',
+    customerId: relatedId(r, 'note', 'customer', v),
+    conversationId: relatedId(r, 'note', 'conversation', v),
+    createdAt: v.date(a.createdAt, 'note.createdAt'),
+  };
+};
 export type KustomerNoteModel = ReturnType<typeof mapNote>;

@@ -5,7 +5,7 @@ export type { Connection } from '../connection';
 
 /** Kustomer's list envelope: `meta` {page, pageSize, ...} and `links` {self, first, prev, next, last}. */
 export interface KustomerList<R> {
-  data: R[];
+  data?: R[] | null;
   meta?: { page?: number; pageSize?: number };
   links?: { next?: string | null; prev?: string | null };
 }
@@ -59,7 +59,8 @@ export function toConnection<R, T>(
   const next = list.links?.next ? encode({ page: page + 1, size }) : null;
   const edgeCursor = next ?? encode({ page, size });
   return {
-    edges: list.data.map((raw) => ({ cursor: edgeCursor, node: map(raw) })),
+    // No contract promises `data` on every answer: a page without it is an empty page.
+    edges: (list.data ?? []).map((raw) => ({ cursor: edgeCursor, node: map(raw) })),
     pageInfo: {
       hasNextPage: next !== null,
       hasPreviousPage: page > 1,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
 import { DNS_LABEL, parseAccount } from '../account-identifier';
 import { KustomerClient } from './kustomer.client';
@@ -28,7 +29,7 @@ export const kustomerProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Kustomer'),
     key: (a) => a.subdomain,
   },
-  createDataSource({ env, account, http, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
     // The subdomain passed DNS_LABEL validation, so it cannot change the host or the path.
     const baseUrl = env.KUSTOMER_API_BASE_URL.replaceAll('{subdomain}', account.subdomain).replace(
       /\/+$/,
@@ -41,7 +42,7 @@ export const kustomerProvider = defineProvider({
       shared('rate-limit', () => new KustomerRateLimitState()),
       onAuthFailure,
     );
-    return new KustomerDataSource(client);
+    return new KustomerDataSource(client, new ProviderValues('kustomer', logger));
   },
   testConnection: (dataSource) => dataSource.ping(),
 });

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PageArgs as BasePageArgs } from '../connection';
 import { GatewayError } from '../../errors/gateway-error';
+import type { ProviderValues } from '../provider-values';
 import type { ShopifyClient } from './shopify.client';
 import { toGid, numericId } from './shopify.ids';
 import * as Q from './shopify.queries';
@@ -79,6 +80,8 @@ export class ShopifyDataSource {
   constructor(
     private readonly client: ShopifyClient,
     readonly storeName: string,
+    /** Reads values Shopify types more loosely than our schema; one per request, like this data source. */
+    private readonly values: ProviderValues,
   ) {
     this.productsById = nodeLoader<RawProduct>(client, Q.PRODUCTS_BY_ID, 'Product', BATCH.products);
     this.variantsById = nodeLoader<RawVariant>(client, Q.VARIANTS_BY_ID, 'ProductVariant', BATCH.variants);
@@ -98,12 +101,12 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.products, (n) => mapProduct(n, this));
+    return mapConnection(data.products, (n) => mapProduct(n, this, this.values));
   }
 
   async product(id: string) {
     const node = await this.productsById.load(toGid('Product', id));
-    return node ? mapProduct(node, this) : null;
+    return node ? mapProduct(node, this, this.values) : null;
   }
 
   async productVariant(id: string) {
@@ -122,14 +125,14 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.orders, (n) => mapOrder(n, this));
+    return mapConnection(data.orders, (n) => mapOrder(n, this, this.values));
   }
 
   /** Order tracking: by id, or by the name the shopper knows (#1001). */
   async order(args: { id?: string | null; name?: string | null }) {
     if (args.id) {
       const node = await this.ordersById.load(toGid('Order', args.id));
-      return node ? mapOrder(node, this) : null;
+      return node ? mapOrder(node, this, this.values) : null;
     }
     if (args.name) {
       const name = args.name.trim();
@@ -159,12 +162,12 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.customers, (n) => mapCustomer(n, this));
+    return mapConnection(data.customers, (n) => mapCustomer(n, this, this.values));
   }
 
   async customer(id: string) {
     const node = await this.customersById.load(toGid('Customer', id));
-    return node ? mapCustomer(node, this) : null;
+    return node ? mapCustomer(node, this, this.values) : null;
   }
 
   async customerOrders(customerId: string, first: number) {
@@ -174,7 +177,7 @@ export class ShopifyDataSource {
       { id: toGid('Customer', customerId), first: checked },
       'query',
     );
-    return data.customer?.orders.nodes.map((n) => mapOrder(n, this)) ?? [];
+    return data.customer?.orders.nodes.map((n) => mapOrder(n, this, this.values)) ?? [];
   }
 
   async locations(args: PageArgs) {
@@ -193,7 +196,7 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.draftOrders, mapDraftOrder);
+    return mapConnection(data.draftOrders, (n) => mapDraftOrder(n, this.values));
   }
 
   async createDraftOrder(input: {
@@ -232,7 +235,7 @@ export class ShopifyDataSource {
         },
       );
     }
-    return mapDraftOrder(draftOrder);
+    return mapDraftOrder(draftOrder, this.values);
   }
 
   /**

@@ -4,6 +4,7 @@
  * source they came from, so those fields are fetched from the same store in the same request.
  */
 import type { Connection } from '../connection';
+import type { ProviderValues } from '../provider-values';
 import type { ShopifyDataSource } from './shopify.datasource';
 
 export type { Connection } from '../connection';
@@ -58,15 +59,17 @@ export interface RawOrder {
   lineItems?: {
     nodes: Array<{ title: string; quantity: number; sku: string | null; variant: { id: string } | null }>;
   };
-  fulfillments: Array<{
-    status: string;
-    displayStatus: string | null;
-    createdAt: string;
-    estimatedDeliveryAt: string | null;
-    deliveredAt: string | null;
-    trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
-  }>;
+  fulfillments: RawFulfillment[];
   customer: { id: string } | null;
+}
+
+interface RawFulfillment {
+  status: string;
+  displayStatus: string | null;
+  createdAt: string;
+  estimatedDeliveryAt: string | null;
+  deliveredAt: string | null;
+  trackingInfo: Array<{ company: string | null; number: string | null; url: string | null }>;
 }
 
 export interface RawCustomer {
@@ -76,6 +79,7 @@ export interface RawCustomer {
   displayName: string;
   email: string | null;
   phone: string | null;
+  /** UnsignedInt64: base-10 text up to 2^64 - 1, beyond GraphQL's 32-bit Int. */
   numberOfOrders: string | number;
   tags: string[];
   createdAt: string | null;
@@ -120,7 +124,9 @@ export const mapVariant = (v: RawVariant, source: ShopifyDataSource) => ({
 });
 export type ShopifyVariantModel = ReturnType<typeof mapVariant>;
 
-export const mapProduct = (p: RawProduct, source: ShopifyDataSource) => ({
+// Timestamps are parsed here (Shopify's DateTime is ISO-8601 text) so that one which does not parse
+// answers null with a warning rather than failing in the DateTime scalar.
+export const mapProduct = (p: RawProduct, source: ShopifyDataSource, v: ProviderValues) => ({
   source,
   id: p.id,
   title: p.title,
@@ -133,8 +139,8 @@ export const mapProduct = (p: RawProduct, source: ShopifyDataSource) => ({
   totalInventory: p.totalInventory,
   onlineStoreUrl: p.onlineStoreUrl,
   imageUrl: p.featuredMedia?.preview?.image?.url ?? null,
-  createdAt: p.createdAt,
-  updatedAt: p.updatedAt,
+  createdAt: v.date(p.createdAt, 'Product.createdAt'),
+  updatedAt: v.date(p.updatedAt, 'Product.updatedAt'),
   /** Null when the product came from a list: the resolver fetches them by id. */
   variants: p.variants ? p.variants.nodes.map((v) => mapVariant(v, source)) : null,
 });
@@ -143,15 +149,23 @@ export type ShopifyProductModel = ReturnType<typeof mapProduct>;
 const money = (bag: MoneyBag | null) =>
   bag ? { amount: bag.shopMoney.amount, currencyCode: bag.shopMoney.currencyCode } : null;
 
-export const mapOrder = (o: RawOrder, source: ShopifyDataSource) => ({
+const mapFulfillment = (f: RawFulfillment, v: ProviderValues) => ({
+  ...f,
+  // Non-null in Shopify's schema and ours: a value that does not parse fails only this fulfillment.
+  createdAt: v.date(f.createdAt, 'Fulfillment.createdAt'),
+  estimatedDeliveryAt: v.date(f.estimatedDeliveryAt, 'Fulfillment.estimatedDeliveryAt'),
+  deliveredAt: v.date(f.deliveredAt, 'Fulfillment.deliveredAt'),
+});
+
+export const mapOrder = (o: RawOrder, source: ShopifyDataSource, v: ProviderValues) => ({
   source,
   id: o.id,
   name: o.name,
   email: o.email,
   phone: o.phone,
-  createdAt: o.createdAt,
-  processedAt: o.processedAt,
-  cancelledAt: o.cancelledAt,
+  createdAt: v.date(o.createdAt, 'Order.createdAt'),
+  processedAt: v.date(o.processedAt, 'Order.processedAt'),
+  cancelledAt: v.date(o.cancelledAt, 'Order.cancelledAt'),
   financialStatus: o.displayFinancialStatus,
   fulfillmentStatus: o.displayFulfillmentStatus,
   statusPageUrl: o.statusPageUrl,
@@ -164,12 +178,12 @@ export const mapOrder = (o: RawOrder, source: ShopifyDataSource) => ({
       sku: li.sku,
       variantId: li.variant?.id ?? null,
     })) ?? null,
-  fulfillments: o.fulfillments,
+  fulfillments: o.fulfillments.map((f) => mapFulfillment(f, v)),
   customerId: o.customer?.id ?? null,
 });
 export type ShopifyOrderModel = ReturnType<typeof mapOrder>;
 
-export const mapCustomer = (c: RawCustomer, source: ShopifyDataSource) => ({
+export const mapCustomer = (c: RawCustomer, source: ShopifyDataSource, v: ProviderValues) => ({
   source,
   id: c.id,
   firstName: c.firstName,
@@ -177,11 +191,11 @@ export const mapCustomer = (c: RawCustomer, source: ShopifyDataSource) => ({
   displayName: c.displayName,
   email: c.email,
   phone: c.phone,
-  // UnsignedInt64 arrives as a string.
-  numberOfOrders: Number(c.numberOfOrders),
+  // UnsignedInt64 arrives as text and may exceed GraphQL's Int: then null, not a failed customer.
+  numberOfOrders: v.int(c.numberOfOrders, 'Customer.numberOfOrders'),
   amountSpent: c.amountSpent,
   tags: c.tags,
-  createdAt: c.createdAt,
+  createdAt: v.date(c.createdAt, 'Customer.createdAt'),
 });
 export type ShopifyCustomerModel = ReturnType<typeof mapCustomer>;
 
@@ -207,13 +221,13 @@ export const mapInventoryLevels = (item: RawInventoryItem) =>
   });
 export type ShopifyInventoryLevelModel = ReturnType<typeof mapInventoryLevels>[number];
 
-export const mapDraftOrder = (d: RawDraftOrder) => ({
+export const mapDraftOrder = (d: RawDraftOrder, v: ProviderValues) => ({
   id: d.id,
   name: d.name,
   status: d.status,
   invoiceUrl: d.invoiceUrl,
   email: d.email,
-  createdAt: d.createdAt,
+  createdAt: v.date(d.createdAt, 'DraftOrder.createdAt'),
   total: money(d.totalPriceSet),
 });
 export type ShopifyDraftOrderModel = ReturnType<typeof mapDraftOrder>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
 import { DNS_LABEL, parseAccount } from '../account-identifier';
 import { ShopifyClient } from './shopify.client';
@@ -71,7 +72,7 @@ export const shopifyProvider = defineProvider({
       // Shopify's cost bucket is per app and store: one pacer for every request to a store.
       shared('cost-pacer', () => new ShopifyCostPacer()),
     );
-    return new ShopifyDataSource(client, account.storeName);
+    return new ShopifyDataSource(client, account.storeName, new ProviderValues('shopify', logger));
   },
   testConnection: (dataSource) => dataSource.ping(),
 });
