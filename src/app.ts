@@ -148,6 +148,9 @@ export async function createGateway(services: Services): Promise<Gateway> {
   app.get('/', (_req, res) => {
     res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
   });
+  app.get('/integrations.js', (_req, res) => {
+    res.sendFile(path.join(PUBLIC_DIR, 'integrations.js'));
+  });
   // A browser asking for /graphql gets the offline playground; API clients get GraphQL.
   app.get('/graphql', (req, res, next) => {
     if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {

@@ -7,7 +7,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/confi
 import { createDatabase, engineName, pgliteNeedsInit } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { providers } from './datasources/registry';
-import { createLogger } from './observability/logger';
+import { configuredSecrets, createLogger } from './observability/logger';
 
 /** A fixed organization for the demo token, so a restarted dev gateway shows the same data. */
 const DEMO_ORG_ID = '00000000-0000-4000-8000-000000000de0';
@@ -24,7 +24,7 @@ async function main() {
     }
     throw error;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: configuredSecrets(config) });
   for (const warning of config.warnings) logger.warn(warning);
 
   let demoSecret: string | undefined;

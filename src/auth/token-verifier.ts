@@ -11,6 +11,12 @@ export interface TokenVerifierOptions {
   audience?: string | undefined;
 }
 
+/**
+ * Clock difference tolerated between the token's issuer and this gateway, in seconds, for `exp`,
+ * `nbf` and `iat`: a token that expired less than this long ago is still accepted.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
 interface CachedViewer {
   viewer: Viewer;
   expiresAtMs: number;
@@ -42,9 +48,12 @@ export class TokenVerifier {
 
     let payload;
     try {
+      // Every token must expire: without `exp` a leaked token would be good forever.
       const verifyOptions = {
         issuer: this.options.issuer,
         audience: this.options.audience,
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       };
       if (this.jwks) {
         ({ payload } = await jwtVerify(token, this.jwks, {
@@ -58,17 +67,13 @@ export class TokenVerifier {
       }
     } catch (error) {
       if (error instanceof GatewayError) throw error;
-      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
-      throw new GatewayError(
-        'UNAUTHENTICATED',
-        expired ? 'The token has expired.' : 'The token is not valid.',
-      );
+      throw new GatewayError('UNAUTHENTICATED', rejection(error));
     }
     const claims = claimsSchema.safeParse(payload);
     if (!claims.success) {
       throw new GatewayError(
         'UNAUTHENTICATED',
-        'The token lacks valid sub, org_id (a UUID) and role claims.',
+        'The token claims are invalid: it needs sub, org_id (a UUID) and role, and sub and org_name may not hold control characters.',
       );
     }
     const viewer: Viewer = {
@@ -77,7 +82,7 @@ export class TokenVerifier {
       orgName: claims.data.org_name,
       role: claims.data.role,
     };
-    this.remember(token, viewer, typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now() + 60_000);
+    this.remember(token, viewer, (payload.exp as number) * 1000);
     return viewer;
   }
 
@@ -86,4 +91,13 @@ export class TokenVerifier {
     // Never beyond a minute: a key rotation must take effect quickly.
     this.cache.set(token, { viewer, expiresAtMs: Math.min(expiresAtMs, Date.now() + 60_000) });
   }
+}
+
+/** What the client is told about a token jose refused; never the library's own text. */
+function rejection(error: unknown): string {
+  const { code, claim, reason } = error as { code?: string; claim?: string; reason?: string };
+  if (code === 'ERR_JWT_EXPIRED') return 'The token has expired.';
+  if (code === 'ERR_JWT_CLAIM_VALIDATION_FAILED' && claim === 'exp' && reason === 'missing')
+    return 'The token has no exp claim; tokens must say when they expire.';
+  return 'The token is not valid.';
 }

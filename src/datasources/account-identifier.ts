@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { GatewayError } from '../errors/gateway-error';
+import { printableDeep } from './input-rules';
 
 /**
  * Validates an organization's account identifier with the provider's schema and turns a failure into
  * BAD_USER_INPUT. Runs before any network call: an identifier becomes part of a provider URL, so
- * nothing that could change the host or the path may pass.
+ * nothing that could change the host or the path may pass. Control characters are refused before
+ * the schema trims anything.
  */
 export function parseAccount<T>(schema: z.ZodType<T>, input: unknown, providerName: string): T {
+  printableDeep(input, `The ${providerName} account identifier`);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const reasons = result.error.issues.map((issue) => issue.message).join('; ');

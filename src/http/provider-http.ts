@@ -79,6 +79,7 @@ export class ProviderHttpClient {
   }
 
   async request(req: UpstreamRequest): Promise<UpstreamResponse> {
+    assertSendable(req);
     const deadline = Date.now() + (req.timeoutMs ?? this.options.timeoutMs);
     const idempotent = req.idempotent ?? req.method === 'GET';
     const breaker = this.breakers.for(`${req.provider}:${req.accountKey}`);
@@ -199,6 +200,31 @@ export class ProviderHttpClient {
       details: { status: failure.status, body: failure.detail },
       extensions: failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {},
     });
+  }
+}
+
+/** A control character in a URL, as such or percent-encoded (C0, DEL, and C1 as UTF-8). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const URL_CONTROL = /[\u0000-\u001f\u007f-\u009f]|%[01][0-9a-f]|%7f|%c2%[89][0-9a-f]/i;
+/** A `.` or `..` path segment, which would make the URL name another resource. */
+const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?=[/?#]|$)/i;
+/** A NUL escaped in a JSON body (`\u0000` not itself preceded by an escaping backslash). */
+const JSON_NUL = /(?:^|[^\\])(?:\\\\)*\\u0000/;
+
+/**
+ * The last check before anything leaves: data sources validate every client value
+ * (src/datasources/input-rules.ts), and this refuses a request one of them forgot, so a NUL is
+ * never forwarded as `%00` and an id never walks up a path.
+ */
+function assertSendable(req: UpstreamRequest): void {
+  const pathAndQuery = req.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  const badUrl = URL_CONTROL.test(req.url) || DOT_SEGMENT.test(pathAndQuery.split(/[?#]/, 1)[0] ?? '');
+  const badBody = req.body !== undefined && req.body.includes('\\u0000') && JSON_NUL.test(req.body);
+  if (badUrl || badBody) {
+    throw new GatewayError(
+      'BAD_USER_INPUT',
+      `A value in the request holds a control character or an invalid path; nothing was sent to ${req.providerName}.`,
+    );
   }
 }
 

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import pino from 'pino';
+import type pino from 'pino';
 import { createGateway, createServices, type Gateway } from '../../src/app';
 import { issueToken } from '../../src/auth/token-issuer';
 import type { RoleValue } from '../../src/auth/viewer';
 import { loadConfig } from '../../src/config/config';
 import { createDatabase, type Db } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
+import { configuredSecrets, createLogger } from '../../src/observability/logger';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -55,7 +56,9 @@ export async function startTestGateway(
   });
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: ':memory:' });
   await migrateToLatest(db);
-  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger =
+    options.logger ??
+    createLogger(process.env.TEST_LOG_LEVEL ?? 'silent', undefined, { secrets: configuredSecrets(config) });
   const gateway = await createGateway(createServices(config, db, logger));
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));

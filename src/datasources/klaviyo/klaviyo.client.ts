@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient } from '../../http/provider-http';
+import { pathSegment } from '../input-rules';
 import { KLAVIYO_OPERATIONS, type KlaviyoOperationId } from './klaviyo.operations';
 import type { KlaviyoRateLimiter } from './klaviyo.rate-limiter';
 import type { KlaviyoKeyAccount } from './klaviyo.key-account';
@@ -84,7 +85,10 @@ export class KlaviyoClient {
     for (const [key, value] of Object.entries(options.query ?? {}))
       if (value !== undefined) query.set(key, value);
     if (options.body !== undefined) headers['content-type'] = JSON_API;
-    const path = def.path.replace('{id}', encodeURIComponent(options.id ?? ''));
+    // Ids were checked by the data source; this guards the path against one that was not.
+    const path = def.path.includes('{id}')
+      ? def.path.replace('{id}', encodeURIComponent(pathSegment(options.id ?? '', 'id')))
+      : def.path;
     const search = query.toString();
     const response = await this.http.request({
       provider: 'klaviyo',

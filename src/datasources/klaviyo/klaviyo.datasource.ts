@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import { freeJson, printable } from '../input-rules';
 import { nullIfNotFound } from '../not-found';
 import type { ProviderValues } from '../provider-values';
 import type { KlaviyoClient } from './klaviyo.client';
@@ -216,8 +217,9 @@ export class KlaviyoDataSource {
   }) {
     const listId = check.klaviyoId('list', input.listId);
     const who = identity(input, input.consent);
+    const customSource = check.optional(input.customSource, (v) => printable(v, 'customSource'));
     await this.client.call('create_client_subscription', {
-      body: B.subscriptionBody(listId, who, input.consent, input.customSource ?? undefined),
+      body: B.subscriptionBody(listId, who, input.consent, customSource),
     });
     return { accepted: true, listId };
   }
@@ -245,7 +247,7 @@ export class KlaviyoDataSource {
     time?: string | Date | null;
     uniqueId?: string | null;
   }) {
-    const metricName = input.metricName.trim();
+    const metricName = printable(input.metricName, 'metricName').trim();
     if (metricName.length < 1 || metricName.length > 128)
       throw new GatewayError('BAD_USER_INPUT', 'metricName must be 1 to 128 characters.');
     if (input.value != null && !Number.isFinite(input.value))
@@ -253,6 +255,7 @@ export class KlaviyoDataSource {
     if (input.valueCurrency != null && !/^[A-Z]{3}$/.test(input.valueCurrency))
       throw new GatewayError('BAD_USER_INPUT', 'valueCurrency must be an ISO 4217 code such as USD.');
     const who = profileIdentity(input.profile);
+    if (input.properties) freeJson(input.properties, 'properties');
     const event: B.EventInput = {
       metricName,
       properties: input.properties ?? {},
@@ -266,6 +269,11 @@ export class KlaviyoDataSource {
   }
 
   async upsertProfile(input: ProfileLookup & B.ProfileFields) {
+    for (const field of PROFILE_TEXT_FIELDS) {
+      const value = input[field];
+      if (value != null) printable(value, field);
+    }
+    if (input.properties) freeJson(input.properties, 'properties');
     const who = profileIdentity({
       email: input.email,
       phoneNumber: input.phoneNumber,
@@ -282,6 +290,20 @@ export class KlaviyoDataSource {
     await this.client.assertKeyMatchesAccount();
   }
 }
+
+/** The profile's single-line attributes: names and places, never a line break. */
+const PROFILE_TEXT_FIELDS = [
+  'firstName',
+  'lastName',
+  'organization',
+  'title',
+  'locale',
+  'city',
+  'region',
+  'country',
+  'zip',
+  'timezone',
+] as const satisfies ReadonlyArray<keyof B.ProfileFields>;
 
 /** At least one of email / phone / external id, each validated. */
 function profileIdentity(who: ProfileLookup): B.ProfileIdentity {

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import { freeText, printable } from '../input-rules';
 import { nullIfNotFound } from '../not-found';
 import type { ProviderValues } from '../provider-values';
 import type { KustomerClient } from './kustomer.client';
@@ -11,7 +12,7 @@ const EMAIL = /^[^\s@/?#"'\\]{1,64}@[^\s@/?#"'\\]+\.[^\s@/?#"'\\]+$/;
 const PHONE = /^\+?[0-9]{6,15}$/;
 
 const id = (kind: string, value: string) => {
-  const trimmed = value.trim();
+  const trimmed = printable(value, `The ${kind} id`).trim();
   if (!OBJECT_ID.test(trimmed))
     throw new GatewayError('BAD_USER_INPUT', `"${value.slice(0, 80)}" is not a Kustomer ${kind} id.`);
   return trimmed.toLowerCase();
@@ -53,12 +54,12 @@ export class KustomerDataSource {
     let path: string;
     if (lookup.id) path = `/v1/customers/${id('customer', lookup.id)}`;
     else if (lookup.email) {
-      const email = lookup.email.trim();
+      const email = printable(lookup.email, 'email').trim();
       if (email.length > 254 || !EMAIL.test(email))
         throw new GatewayError('BAD_USER_INPUT', 'email is not a valid email address.');
       path = `/v1/customers/email=${encodeURIComponent(email)}`;
     } else {
-      const phone = lookup.phone!.replace(/[\s().-]/g, '');
+      const phone = printable(lookup.phone!, 'phone').replace(/[\s().-]/g, '');
       if (!PHONE.test(phone))
         throw new GatewayError(
           'BAD_USER_INPUT',
@@ -136,7 +137,7 @@ export class KustomerDataSource {
    * or on a customer (POST /v1/notes with the customer, reference/createanote).
    */
   async addNote(input: { conversationId?: string | null; customerId?: string | null; body: string }) {
-    const body = input.body.trim();
+    const body = freeText(input.body, 'body').trim();
     if (body.length < 1 || body.length > 10_000)
       throw new GatewayError('BAD_USER_INPUT', 'body must be 1 to 10000 characters.');
     if (Boolean(input.conversationId) === Boolean(input.customerId)) {
@@ -170,7 +171,7 @@ export class KustomerDataSource {
 }
 
 function checkName(name: string): string {
-  const trimmed = name.trim();
+  const trimmed = printable(name, 'name').trim();
   if (trimmed.length < 1 || trimmed.length > 512)
     throw new GatewayError('BAD_USER_INPUT', 'name must be 1 to 512 characters.');
   return trimmed;

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PageArgs as BasePageArgs } from '../connection';
 import { GatewayError } from '../../errors/gateway-error';
+import { freeText, printable } from '../input-rules';
 import type { ProviderValues } from '../provider-values';
 import type { ShopifyClient } from './shopify.client';
 import { toGid, numericId } from './shopify.ids';
@@ -62,7 +63,12 @@ function pageVariables(args: PageArgs) {
   if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
     throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}.`);
   }
-  return { first, after: args.after ?? null, query: args.query ?? null };
+  // The search is the caller's own Shopify query (quotes are its syntax), sent as a variable.
+  return {
+    first,
+    after: args.after == null ? null : printable(args.after, 'after'),
+    query: args.query == null ? null : printable(args.query, 'query'),
+  };
 }
 
 /**
@@ -135,7 +141,7 @@ export class ShopifyDataSource {
       return node ? mapOrder(node, this, this.values) : null;
     }
     if (args.name) {
-      const name = args.name.trim();
+      const name = printable(args.name, 'name').trim();
       if (!/^#?[A-Za-z0-9-]{1,40}$/.test(name)) {
         throw new GatewayError('BAD_USER_INPUT', 'name must be an order name such as #1001.');
       }
@@ -216,8 +222,8 @@ export class ShopifyDataSource {
     });
     const draftInput: Record<string, unknown> = { lineItems };
     if (input.customerId) draftInput.purchasingEntity = { customerId: toGid('Customer', input.customerId) };
-    if (input.email) draftInput.email = input.email;
-    if (input.note) draftInput.note = input.note;
+    if (input.email) draftInput.email = printable(input.email, 'email').trim();
+    if (input.note) draftInput.note = freeText(input.note, 'note');
     const data = await this.client.execute<{
       draftOrderCreate: {
         draftOrder: RawDraftOrder | null;

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import { printable } from '../input-rules';
 
 export type ShopifyGidType =
   'Product' | 'ProductVariant' | 'Order' | 'Customer' | 'InventoryItem' | 'Location' | 'DraftOrder';
@@ -8,7 +9,7 @@ export type ShopifyGidType =
  * refused before a call: an id of the wrong type would otherwise fetch some other object.
  */
 export function toGid(type: ShopifyGidType, id: string): string {
-  const trimmed = id.trim();
+  const trimmed = printable(id, `The ${type} id`).trim();
   if (/^[0-9]{1,20}$/.test(trimmed)) return `gid://shopify/${type}/${trimmed}`;
   const match = /^gid:\/\/shopify\/([A-Za-z]+)\/([0-9]{1,20})$/.exec(trimmed);
   if (match && match[1] === type) return trimmed;
