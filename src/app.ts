@@ -121,7 +121,9 @@ export async function createGateway(services: Services): Promise<Gateway> {
       requestLogger.info(
         {
           method: req.method,
-          path: req.path,
+          // originalUrl: inside a mounted router (/graphql) req.path is the rest after the mount
+          // point ("/"). Without the query string: a GET query carries the operation and variables.
+          path: req.originalUrl.split('?', 1)[0],
           status: res.statusCode,
           ms: Math.round(performance.now() - started),
         },
