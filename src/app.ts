@@ -173,7 +173,12 @@ export async function createGateway(services: Services): Promise<Gateway> {
           viewer = await services.tokens.verify(req.header('authorization'));
           if (viewer) await services.organizations.ensure(viewer.orgId, viewer.orgName);
         } catch (error) {
-          if (!(error instanceof GatewayError)) throw error;
+          if (!(error instanceof GatewayError)) {
+            // Apollo would answer "Context creation failed: <message>", and a driver's message
+            // carries SQL: the client gets the fixed text, the log gets the error.
+            requestLogger.error({ err: error }, 'context creation failed');
+            throw new GatewayError('INTERNAL_SERVER_ERROR');
+          }
           authError = error;
           viewer = undefined;
         }
