@@ -5,6 +5,7 @@ import * as auditLog from './20261126_003_audit_log';
 import * as webhookEvents from './20261126_004_webhook_events';
 import * as integrationChangeNotify from './20261126_005_integration_change_notify';
 import * as auditLogNoTruncate from './20261201_006_audit_log_no_truncate';
+import * as jobs from './20261201_007_jobs';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261126_004_webhook_events': webhookEvents,
   '20261126_005_integration_change_notify': integrationChangeNotify,
   '20261201_006_audit_log_no_truncate': auditLogNoTruncate,
+  '20261201_007_jobs': jobs,
 };

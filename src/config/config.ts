@@ -24,6 +24,18 @@ const baseSchema = z.object({
   RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  /** Background jobs (webhook processing): off leaves them queued for other instances. */
+  JOBS_WORKER: z.enum(['on', 'off']).default('on'),
+  /** How often an idle worker looks for due jobs; jobs enqueued here start at once regardless. */
+  JOBS_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Attempts before a job is dead (a webhook event: `DEAD`, replayable through GraphQL). */
+  JOBS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  /** First retry delay; doubles per attempt (with jitter), at most one hour. */
+  JOBS_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5000),
+  /** How long a claimed job is its worker's; after that (a crash) another worker takes it over. */
+  JOBS_LEASE_MS: z.coerce.number().int().min(100).default(300_000),
+  /** Jobs one instance runs at the same time. */
+  JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;
