@@ -1,9 +1,14 @@
 import { redact } from '../src/graphql/directives/redact';
-import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
+import {
+  PROVIDERS_CONFIGURED_OFFLINE,
+  newOrgId,
+  startTestGateway,
+  type TestGateway,
+} from './support/harness';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway(PROVIDERS_CONFIGURED_OFFLINE);
 });
 afterAll(() => gw.close());
 
@@ -139,4 +144,121 @@ test('secret-looking arguments are redacted before they are stored', async () =>
   ).toEqual({
     input: { storeName: 's', accessToken: '[REDACTED]', nested: [{ apiKey: '[REDACTED]', ok: 1 }] },
   });
+});
+
+test('each audited field of one operation gets its own outcome and target', async () => {
+  const org = newOrgId();
+  const admin = await gw.token(org, 'admin', 'multi');
+  await gw.graphql(
+    `mutation { connectIntegration(input: { shopify: { storeName: "multi-field" } }) { integration { __typename } } }`,
+    {},
+    admin,
+  );
+  // Shopify points at a closed port: the test fails, the disconnect after it succeeds; the last
+  // field fails validation (and, its payload being non-null, nulls the whole answer).
+  const { body } = await gw.graphql(
+    `mutation {
+      t: testIntegration(provider: SHOPIFY) { errorCode }
+      d: disconnectIntegration(provider: SHOPIFY) { errorCode }
+      k: connectIntegration(input: { kustomer: { subdomain: "multi-field-k" } }) { errorCode }
+      bad: connectIntegration(input: { kustomer: { subdomain: "not a subdomain" } }) { errorCode }
+    }`,
+    {},
+    admin,
+  );
+  expect(body.errors?.map((e: any) => [e.path[0], e.extensions.code])).toEqual([['bad', 'BAD_USER_INPUT']]);
+
+  const rows = await gw.auditLog(admin, 4, 'action outcome errorCode provider accountKey');
+  expect(rows.reverse()).toEqual([
+    {
+      action: 'integration.test',
+      outcome: 'ERROR',
+      errorCode: 'UPSTREAM_UNAVAILABLE',
+      provider: 'SHOPIFY',
+      accountKey: 'multi-field',
+    },
+    {
+      action: 'integration.disconnect',
+      outcome: 'OK',
+      errorCode: null,
+      provider: 'SHOPIFY',
+      accountKey: 'multi-field',
+    },
+    {
+      action: 'integration.connect',
+      outcome: 'OK',
+      errorCode: null,
+      provider: 'KUSTOMER',
+      accountKey: 'multi-field-k',
+    },
+    {
+      action: 'integration.connect',
+      outcome: 'ERROR',
+      errorCode: 'BAD_USER_INPUT',
+      provider: 'KUSTOMER',
+      accountKey: null,
+    },
+  ]);
+  const mine = await gw.graphql(
+    `{ organization { s: integration(provider: SHOPIFY) { ... on IntegrationCommon { status } } k: integration(provider: KUSTOMER) { ... on IntegrationCommon { status } } } }`,
+    {},
+    admin,
+  );
+  expect(mine.body.data.organization).toEqual({ s: { status: 'DISCONNECTED' }, k: { status: 'CONNECTED' } });
+});
+
+describe('input that PostgreSQL cannot store as given', () => {
+  const CONNECT = `mutation($store: String!) { connectIntegration(input: { shopify: { storeName: $store } }) { integration { __typename } } }`;
+
+  test("a member's attempt with a NUL byte is FORBIDDEN and audited as DENIED", async () => {
+    const org = newOrgId();
+    const member = await gw.token(org, 'member');
+    const { body } = await gw.graphql(CONNECT, { store: 'nul\u0000store' }, member);
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const [row] = await gw.auditLog(member, 1, 'action outcome errorCode');
+    expect(row).toEqual({ action: 'integration.connect', outcome: 'DENIED', errorCode: 'FORBIDDEN' });
+  });
+
+  test("an admin's NUL byte and a lone surrogate are refused, and stored in the audit row encoded", async () => {
+    const org = newOrgId();
+    const admin = await gw.token(org, 'admin');
+    const store = 'nul\u0000store\ud800';
+    const { body } = await gw.graphql(CONNECT, { store }, admin);
+    expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const [row] = await gw.auditLog(admin, 1, 'action outcome errorCode');
+    expect(row).toEqual({ action: 'integration.connect', outcome: 'ERROR', errorCode: 'BAD_USER_INPUT' });
+    const [stored] = await gw.db('audit_log').where({ organization_id: org }).select('arguments');
+    const encoded = (stored.arguments as any).input.shopify.storeName;
+    expect(encoded.$encoding).toBe('utf16le-base64');
+    expect(Buffer.from(encoded.value, 'base64').toString('utf16le')).toBe(store);
+  });
+});
+
+test('support access to another organization is audited when refused and when allowed', async () => {
+  const target = newOrgId();
+  await gw.graphql('{ viewer { userId } }', {}, await gw.token(target, 'member'));
+  const admin = await gw.token(newOrgId(), 'admin', 'curious-admin');
+  const refused = await gw.graphql(`query($id: ID) { organization(id: $id) { id } }`, { id: target }, admin);
+  expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect(await gw.auditLog(admin, 1, 'action outcome errorCode actorId')).toEqual([
+    {
+      action: 'organization.support_access',
+      outcome: 'DENIED',
+      errorCode: 'FORBIDDEN',
+      actorId: 'curious-admin',
+    },
+  ]);
+
+  const support = await gw.token(newOrgId(), 'platform_admin', 'support-1');
+  const opened = await gw.graphql(`query($id: ID) { organization(id: $id) { id } }`, { id: target }, support);
+  expect(opened.body.data.organization.id).toBe(target);
+  const targetAdmin = await gw.token(target, 'admin');
+  expect(await gw.auditLog(targetAdmin, 1, 'action outcome actorId actorRole')).toEqual([
+    {
+      action: 'organization.support_access',
+      outcome: 'OK',
+      actorId: 'support-1',
+      actorRole: 'platform_admin',
+    },
+  ]);
 });

@@ -70,7 +70,7 @@ test('account identifiers round-trip as JSON objects, and a claim is exclusive p
     status: 'connected',
   });
   // An integration in error still holds its claim.
-  await repo.recordHealth(row.id, { ok: false, message: 'x' });
+  await repo.recordHealth(row, { ok: false, message: 'x' });
   await expect(repo.connect(b, 'shopify', { storeName: 'db-store' }, 'db-store')).rejects.toBeInstanceOf(
     AccountClaimedError,
   );

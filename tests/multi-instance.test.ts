@@ -1,4 +1,10 @@
-import { createTestDatabaseUrl, newOrgId, startTestGateway, testPostgresUrl } from './support/harness';
+import {
+  PROVIDERS_CONFIGURED_OFFLINE,
+  createTestDatabaseUrl,
+  newOrgId,
+  startTestGateway,
+  testPostgresUrl,
+} from './support/harness';
 
 /**
  * Instances share PostgreSQL and nothing else. Integration rows are cached per instance, so a change
@@ -8,8 +14,8 @@ import { createTestDatabaseUrl, newOrgId, startTestGateway, testPostgresUrl } fr
 (testPostgresUrl() ? describe : describe.skip)('several gateway instances on one PostgreSQL', () => {
   test('a disconnect through instance A is seen by instance B within moments', async () => {
     const url = await createTestDatabaseUrl();
-    const a = await startTestGateway({}, { databaseUrl: url });
-    const b = await startTestGateway({}, { databaseUrl: url });
+    const a = await startTestGateway(PROVIDERS_CONFIGURED_OFFLINE, { databaseUrl: url });
+    const b = await startTestGateway(PROVIDERS_CONFIGURED_OFFLINE, { databaseUrl: url });
     try {
       // The cache is only trusted while the change feed is heard; this test is about that case.
       expect(a.gateway.services.integrationChanges?.listening).toBe(true);

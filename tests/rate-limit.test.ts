@@ -1,4 +1,9 @@
-import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
+import {
+  PROVIDERS_CONFIGURED_OFFLINE,
+  newOrgId,
+  startTestGateway,
+  type TestGateway,
+} from './support/harness';
 
 const DISCONNECT = `mutation { disconnectIntegration(provider: STRIPE) { integration { __typename } } }`;
 
@@ -6,7 +11,7 @@ describe('per-organization rate limits (in memory)', () => {
   let gw: TestGateway;
   // Scale 0.02: the mutation budget of 120 a minute becomes 2.
   beforeAll(async () => {
-    gw = await startTestGateway({ RATE_LIMIT_SCALE: '0.02' });
+    gw = await startTestGateway({ ...PROVIDERS_CONFIGURED_OFFLINE, RATE_LIMIT_SCALE: '0.02' });
   });
   afterAll(() => gw.close());
 
@@ -39,8 +44,16 @@ describe('per-organization rate limits (in memory)', () => {
 const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL;
 (redisUrl ? describe : describe.skip)('per-organization rate limits shared through Redis', () => {
   test('two gateway instances together allow exactly the budget', async () => {
-    const a = await startTestGateway({ RATE_LIMIT_SCALE: '0.02', REDIS_URL: redisUrl });
-    const b = await startTestGateway({ RATE_LIMIT_SCALE: '0.02', REDIS_URL: redisUrl });
+    const a = await startTestGateway({
+      ...PROVIDERS_CONFIGURED_OFFLINE,
+      RATE_LIMIT_SCALE: '0.02',
+      REDIS_URL: redisUrl,
+    });
+    const b = await startTestGateway({
+      ...PROVIDERS_CONFIGURED_OFFLINE,
+      RATE_LIMIT_SCALE: '0.02',
+      REDIS_URL: redisUrl,
+    });
     try {
       const token = await a.token(newOrgId(), 'admin');
       const results = await Promise.all([a, b, a, b, a, b].map((gw) => gw.graphql(DISCONNECT, {}, token)));

@@ -98,11 +98,23 @@ test('without any Shopify credentials the gateway starts and answers PROVIDER_NO
   const gw = await startTestGateway({});
   try {
     const token = await gw.token(newOrgId(), 'admin');
-    await gw.graphql(
+    // Connecting is refused: a green CONNECTED that no call can honour would mislead.
+    const connect = await gw.graphql(
       `mutation { connectIntegration(input: { shopify: { storeName: "s" } }) { integration { __typename } } }`,
       {},
       token,
     );
+    expect(connect.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_NOT_CONFIGURED');
+    expect(connect.body.errors?.[0]?.message).toMatch(/SHOPIFY_ADMIN_ACCESS_TOKEN/);
+    const audit = await gw.auditLog(token, 1, 'action outcome errorCode provider');
+    expect(audit).toEqual([
+      {
+        action: 'integration.connect',
+        outcome: 'ERROR',
+        errorCode: 'PROVIDER_NOT_CONFIGURED',
+        provider: 'SHOPIFY',
+      },
+    ]);
     const { body } = await gw.graphql(
       `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { configured products { edges { node { id } } } } } } }`,
       {},
@@ -110,6 +122,26 @@ test('without any Shopify credentials the gateway starts and answers PROVIDER_NO
     );
     expect(body.errors?.[0]?.extensions?.code).toBe('PROVIDER_NOT_CONFIGURED');
     expect(body.data.organization.integration).toEqual({ configured: false, products: null });
+
+    // A test of a row connected before the platform dropped the credentials reports the failure
+    // like any other: ERROR with its message, and the code.
+    await gw.db('integrations').insert({
+      organization_id: (await gw.graphql('{ viewer { organization { id } } }', {}, token)).body.data.viewer
+        .organization.id,
+      provider: 'shopify',
+      status: 'connected',
+      account_identifier: JSON.stringify({ storeName: 'legacy-store' }),
+      account_key: 'legacy-store',
+    });
+    const tested = await gw.graphql(
+      `mutation { testIntegration(provider: SHOPIFY) { errorCode integration { ... on ShopifyIntegration { status errorMessage } } } }`,
+      {},
+      token,
+    );
+    expect(tested.body.errors).toBeUndefined();
+    expect(tested.body.data.testIntegration.errorCode).toBe('PROVIDER_NOT_CONFIGURED');
+    expect(tested.body.data.testIntegration.integration.status).toBe('ERROR');
+    expect(tested.body.data.testIntegration.integration.errorMessage).toMatch(/not configured/);
   } finally {
     await gw.close();
   }

@@ -301,13 +301,30 @@ describe('upstream failures', () => {
     });
   });
 
+  test('an integration in ERROR after an auth failure is cleared by the next call Shopify accepts', async () => {
+    sim.failNext({ status: 401 });
+    await gw.graphql(PRODUCTS, {}, member);
+    expect(data((await gw.graphql(shop(`status`), {}, member)).body).status).toBe('ERROR');
+
+    const ok = await gw.graphql(PRODUCTS, {}, member);
+    expect(ok.body.errors).toBeUndefined();
+    const after = await gw.graphql(shop(`status errorMessage syncStatus lastSyncedAt`), {}, member);
+    expect(data(after.body)).toEqual({
+      status: 'CONNECTED',
+      errorMessage: null,
+      syncStatus: 'ok',
+      lastSyncedAt: expect.any(String),
+    });
+  });
+
   test('testIntegration against a failing store reports the failure in words and audits it', async () => {
     sim.failNext({ status: 403 });
     const { body } = await gw.graphql(
-      `mutation { testIntegration(provider: SHOPIFY) { integration { ... on ShopifyIntegration { status errorMessage } } } }`,
+      `mutation { testIntegration(provider: SHOPIFY) { errorCode integration { ... on ShopifyIntegration { status errorMessage } } } }`,
       {},
       admin,
     );
+    expect(body.data.testIntegration.errorCode).toBe('UPSTREAM_AUTH_FAILED');
     expect(body.data.testIntegration.integration.status).toBe('ERROR');
     expect(body.data.testIntegration.integration.errorMessage).toMatch(/credentials/);
     const log = await gw.graphql(

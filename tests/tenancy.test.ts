@@ -1,9 +1,15 @@
 import { SignJWT } from 'jose';
-import { TEST_JWT_SECRET, newOrgId, startTestGateway, type TestGateway } from './support/harness';
+import {
+  PROVIDERS_CONFIGURED_OFFLINE,
+  TEST_JWT_SECRET,
+  newOrgId,
+  startTestGateway,
+  type TestGateway,
+} from './support/harness';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startTestGateway();
+  gw = await startTestGateway(PROVIDERS_CONFIGURED_OFFLINE);
 });
 afterAll(() => gw.close());
 

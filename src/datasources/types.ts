@@ -5,6 +5,16 @@ import type { Logger } from '../observability/logger';
 /** Lowercase provider ids as stored in `integrations.provider` (the seed's values). */
 export type ProviderId = 'shopify' | 'klaviyo' | 'kustomer' | 'messenger' | 'whatsapp' | 'openai' | 'stripe';
 
+/**
+ * What provider calls tell about an integration: a refusal of the admin credentials turns it ERROR,
+ * and a later call that the provider accepted turns it back (both awaited before the caller answers,
+ * so whoever reads next sees the new status).
+ */
+export interface IntegrationHealth {
+  authFailed(message: string): Promise<void>;
+  authSucceeded(): Promise<void>;
+}
+
 /** What a data source is built from: the admin credentials, one organization's account, shared plumbing. */
 export interface DataSourceDeps<Env, Account> {
   env: Env;
@@ -13,8 +23,8 @@ export interface DataSourceDeps<Env, Account> {
   accountKey: string;
   http: ProviderHttpClient;
   logger: Logger;
-  /** Called when the provider rejects the admin credentials, so the integration shows ERROR. */
-  onAuthFailure: (message: string) => Promise<void>;
+  /** Reports what calls prove about the admin credentials, so the integration's status follows. */
+  health: IntegrationHealth;
   /** State kept for the gateway's lifetime, one per provider and key (token caches and the like). */
   shared: <T>(key: string, create: () => T) => T;
 }

@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { storableJson, storableText } from './storable';
 
 export type AuditOutcomeValue = 'ok' | 'denied' | 'error';
 
@@ -32,18 +33,22 @@ export interface AuditRow {
 export class AuditRepo {
   constructor(private readonly db: Db) {}
 
+  /**
+   * Appends one entry. Whatever a client sent is stored (control characters and broken UTF-16 in an
+   * encoded form, see storable.ts): no input may make the audit row fail while the action goes through.
+   */
   async append(entry: AuditEntry): Promise<void> {
     await this.db('audit_log').insert({
-      request_id: entry.requestId,
+      request_id: storableText(entry.requestId),
       organization_id: entry.organizationId,
-      actor_id: entry.actorId,
-      actor_role: entry.actorRole,
-      action: entry.action,
-      provider: entry.provider,
-      account_key: entry.accountKey,
+      actor_id: storableText(entry.actorId),
+      actor_role: storableText(entry.actorRole),
+      action: storableText(entry.action),
+      provider: storableText(entry.provider),
+      account_key: storableText(entry.accountKey),
       outcome: entry.outcome,
-      error_code: entry.errorCode,
-      arguments: entry.arguments === undefined ? null : JSON.stringify(entry.arguments),
+      error_code: storableText(entry.errorCode),
+      arguments: entry.arguments === undefined ? null : JSON.stringify(storableJson(entry.arguments)),
     });
   }
 

@@ -47,6 +47,14 @@ export class IntegrationsRepo {
     return this.db('integrations').where({ organization_id: organizationId }).whereIn('provider', providers);
   }
 
+  /** The integration holding an account (connected, or in error but still claiming it): webhook routing. */
+  async findClaim(provider: ProviderId, accountKey: string): Promise<IntegrationRow | undefined> {
+    return (await this.db('integrations')
+      .where({ provider, account_key: accountKey })
+      .whereIn('status', ['connected', 'error'])
+      .first()) as IntegrationRow | undefined;
+  }
+
   /**
    * Claims the account for the organization in one statement. Re-connecting (same or another
    * account) replaces the organization's row for that provider; the partial unique index makes a
@@ -58,78 +66,99 @@ export class IntegrationsRepo {
     accountIdentifier: Record<string, unknown>,
     accountKey: string,
   ): Promise<IntegrationRow> {
-    try {
-      const [row] = await this.db('integrations')
-        .insert({
-          organization_id: organizationId,
-          provider,
-          status: 'connected',
-          account_identifier: JSON.stringify(accountIdentifier),
-          account_key: accountKey,
-          connected_at: this.db.fn.now(),
-          sync_status: null,
-          error_message: null,
-        })
-        .onConflict(['organization_id', 'provider'])
-        .merge([
-          'status',
-          'account_identifier',
-          'account_key',
-          'connected_at',
-          'sync_status',
-          'error_message',
-          'last_synced_at',
-        ])
-        .returning('*');
-      if (!row) throw new Error('insert returned no row');
-      return row as IntegrationRow;
-    } catch (error) {
-      if (isClaimConflict(error)) throw new AccountClaimedError();
-      throw error;
-    } finally {
-      this.cache.invalidate(organizationId);
-    }
+    const row = await this.write(organizationId, async (db) => {
+      try {
+        const [inserted] = await db('integrations')
+          .insert({
+            organization_id: organizationId,
+            provider,
+            status: 'connected',
+            account_identifier: JSON.stringify(accountIdentifier),
+            account_key: accountKey,
+            connected_at: db.fn.now(),
+            sync_status: null,
+            error_message: null,
+          })
+          .onConflict(['organization_id', 'provider'])
+          .merge([
+            'status',
+            'account_identifier',
+            'account_key',
+            'connected_at',
+            'sync_status',
+            'error_message',
+            'last_synced_at',
+          ])
+          .returning('*');
+        return inserted as IntegrationRow | undefined;
+      } catch (error) {
+        if (isClaimConflict(error)) throw new AccountClaimedError();
+        throw error;
+      }
+    });
+    if (!row) throw new Error('insert returned no row');
+    return row;
   }
 
   async disconnect(organizationId: string, provider: ProviderId): Promise<IntegrationRow | undefined> {
-    const [row] = await this.db('integrations')
-      .where({ organization_id: organizationId, provider })
-      .update({
-        status: 'disconnected',
-        error_message: null,
-        sync_status: null,
-        updated_at: this.db.fn.now(),
-      })
-      .returning('*');
-    return row as IntegrationRow | undefined;
+    return this.write(organizationId, async (db) => {
+      const [row] = await db('integrations')
+        .where({ organization_id: organizationId, provider })
+        .update({
+          status: 'disconnected',
+          error_message: null,
+          sync_status: null,
+          updated_at: db.fn.now(),
+        })
+        .returning('*');
+      return row as IntegrationRow | undefined;
+    });
   }
 
-  /** Records the result of a provider call on a connected (or erroring) integration. */
+  /**
+   * Records the result of a provider call on a connected (or erroring) integration. Keyed by the row
+   * it was read from: a row that was disconnected or replaced since is left alone.
+   */
   async recordHealth(
-    id: string,
+    row: Pick<IntegrationRow, 'id' | 'organization_id'>,
     health: { ok: true } | { ok: false; message: string },
   ): Promise<IntegrationRow | undefined> {
-    const [row] = await this.db('integrations')
-      .where({ id })
-      .whereIn('status', ['connected', 'error'])
-      .update(
-        health.ok
-          ? {
-              status: 'connected',
-              error_message: null,
-              sync_status: 'ok',
-              last_synced_at: this.db.fn.now(),
-              updated_at: this.db.fn.now(),
-            }
-          : {
-              status: 'error',
-              error_message: health.message,
-              sync_status: 'failed',
-              updated_at: this.db.fn.now(),
-            },
-      )
-      .returning('*');
-    if (row) this.cache.invalidate((row as IntegrationRow).organization_id);
-    return row as IntegrationRow | undefined;
+    return this.write(row.organization_id, async (db) => {
+      const [updated] = await db('integrations')
+        .where({ id: row.id, organization_id: row.organization_id })
+        .whereIn('status', ['connected', 'error'])
+        .update(
+          health.ok
+            ? {
+                status: 'connected',
+                error_message: null,
+                sync_status: 'ok',
+                last_synced_at: db.fn.now(),
+                updated_at: db.fn.now(),
+              }
+            : {
+                status: 'error',
+                error_message: health.message,
+                sync_status: 'failed',
+                updated_at: db.fn.now(),
+              },
+        )
+        .returning('*');
+      return updated as IntegrationRow | undefined;
+    });
+  }
+
+  /**
+   * The one way this repository writes `integrations`: whatever the statement, the organization's
+   * cached rows are dropped when it ends (succeeded or not), so no write can leave a stale row behind
+   * in this instance. On PostgreSQL the `integrations_notify_change` trigger tells the other
+   * instances (migrations/20261126_005); PGlite has no other instance.
+   */
+  private async write<T>(organizationId: string, statement: (db: Db) => Promise<T>): Promise<T> {
+    try {
+      return await statement(this.db);
+    } finally {
+      this.cache.invalidate(organizationId);
+    }
   }
 }

@@ -4,7 +4,6 @@ import type { Viewer } from '../auth/viewer';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../observability/logger';
-import type { AuditTarget } from '../services/integrations.service';
 import type { Services } from '../services/services';
 
 /** What every resolver receives; built once per HTTP request. */
@@ -20,8 +19,6 @@ export interface GatewayContext {
   integrations: DataLoader<string, IntegrationRow[]>;
   /** A provider's data source for an integration row, built at most once per request. */
   dataSource<T>(row: IntegrationRow): T;
-  /** Filled in by resolvers so the audit entry names the provider and account acted on. */
-  auditTarget: AuditTarget;
 }
 
 export function createContext(
@@ -53,6 +50,5 @@ export function createContext(
       }
       return dataSource as T;
     },
-    auditTarget: {},
   };
 }

@@ -27,7 +27,8 @@ export interface UpstreamRequest {
   timeoutMs?: number;
   /** Provider-specific check of a 2xx answer (e.g. a GraphQL throttle reported in the body); may throw UpstreamFailure. */
   inspect?: (response: UpstreamResponse) => void;
-  onAuthFailure?: (message: string) => Promise<void>;
+  /** Told when the provider refuses the credentials (401/403) and when it accepts a call. */
+  health?: { authFailed(message: string): Promise<void>; authSucceeded?(): Promise<void> };
   /** The request's logger, so provider failures carry the request id. */
   logger?: Logger;
 }
@@ -88,7 +89,9 @@ export class ProviderHttpClient {
     try {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await breaker.execute(() => this.send(req, deadline));
+          const response = await breaker.execute(() => this.send(req, deadline));
+          await req.health?.authSucceeded?.();
+          return response;
         } catch (error) {
           if (error instanceof BrokenCircuitError) {
             throw new GatewayError(
@@ -169,7 +172,9 @@ export class ProviderHttpClient {
     if (status >= 400) {
       const code = codeForStatus(status);
       if (code === 'UPSTREAM_AUTH_FAILED') {
-        await req.onAuthFailure?.(`${req.providerName} rejected the gateway's credentials (HTTP ${status}).`);
+        await req.health?.authFailed(
+          `${req.providerName} rejected the gateway's credentials (HTTP ${status}).`,
+        );
       }
       throw new UpstreamFailure(
         code,

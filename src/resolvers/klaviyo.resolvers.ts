@@ -10,6 +10,7 @@ import type {
   KlaviyoSegmentResolvers,
   MutationResolvers,
 } from '../generated/graphql';
+import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
 
 const klaviyo = (row: IntegrationRow, context: GatewayContext) => context.dataSource<KlaviyoDataSource>(row);
@@ -40,27 +41,19 @@ export const KlaviyoCampaign: KlaviyoCampaignResolvers = {
 };
 
 /** Writes act on the caller's own organization's Klaviyo integration, and say so in the audit entry. */
-async function ownKlaviyo(context: GatewayContext): Promise<KlaviyoDataSource> {
-  const rows = await context.integrations.load(context.viewer!.orgId);
-  const row = rows.find((r) => r.provider === 'klaviyo');
-  if (!row) throw new GatewayError('INTEGRATION_NOT_CONNECTED');
-  context.auditTarget.provider = 'klaviyo';
-  context.auditTarget.accountKey = row.account_key;
-  return klaviyo(row, context);
-}
+const ownKlaviyo = <T>(context: GatewayContext, action: (klaviyo: KlaviyoDataSource) => Promise<T>) =>
+  actOnOwnIntegration(context, 'klaviyo', (row) => action(klaviyo(row, context)));
 
 export const KlaviyoMutation: Pick<
   MutationResolvers,
   'subscribeKlaviyoProfile' | 'unsubscribeKlaviyoProfile' | 'trackKlaviyoEvent' | 'upsertKlaviyoProfile'
 > = {
-  subscribeKlaviyoProfile: async (_source, { input }, context) =>
-    (await ownKlaviyo(context)).subscribe(input),
-  unsubscribeKlaviyoProfile: async (_source, { input }, context) =>
-    (await ownKlaviyo(context)).unsubscribe(input),
-  trackKlaviyoEvent: async (_source, { input }, context) => (await ownKlaviyo(context)).trackEvent(input),
-  upsertKlaviyoProfile: async (_source, { input }, context) => ({
-    profile: await (await ownKlaviyo(context)).upsertProfile(input),
-  }),
+  subscribeKlaviyoProfile: (_source, { input }, context) => ownKlaviyo(context, (k) => k.subscribe(input)),
+  unsubscribeKlaviyoProfile: (_source, { input }, context) =>
+    ownKlaviyo(context, (k) => k.unsubscribe(input)),
+  trackKlaviyoEvent: (_source, { input }, context) => ownKlaviyo(context, (k) => k.trackEvent(input)),
+  upsertKlaviyoProfile: (_source, { input }, context) =>
+    ownKlaviyo(context, async (k) => ({ profile: await k.upsertProfile(input) })),
 };
 
 const MAX_PROPERTIES_BYTES = 64 * 1024;

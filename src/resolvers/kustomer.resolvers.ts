@@ -1,6 +1,5 @@
 import type { KustomerDataSource } from '../datasources/kustomer/kustomer.datasource';
 import type { IntegrationRow } from '../db/integrations.repo';
-import { GatewayError } from '../errors/gateway-error';
 import type { GatewayContext } from '../graphql/context';
 import type {
   KustomerConversationResolvers,
@@ -8,6 +7,7 @@ import type {
   KustomerIntegrationResolvers,
   MutationResolvers,
 } from '../generated/graphql';
+import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
 
 const kustomer = (row: IntegrationRow, context: GatewayContext) =>
@@ -29,26 +29,17 @@ export const KustomerConversation: KustomerConversationResolvers = {
 };
 
 /** Writes act on the caller's own organization's Kustomer integration, and say so in the audit entry. */
-async function ownKustomer(context: GatewayContext): Promise<KustomerDataSource> {
-  const rows = await context.integrations.load(context.viewer!.orgId);
-  const row = rows.find((r) => r.provider === 'kustomer');
-  if (!row) throw new GatewayError('INTEGRATION_NOT_CONNECTED');
-  context.auditTarget.provider = 'kustomer';
-  context.auditTarget.accountKey = row.account_key;
-  return kustomer(row, context);
-}
+const ownKustomer = <T>(context: GatewayContext, action: (kustomer: KustomerDataSource) => Promise<T>) =>
+  actOnOwnIntegration(context, 'kustomer', (row) => action(kustomer(row, context)));
 
 export const KustomerMutation: Pick<
   MutationResolvers,
   'createKustomerConversation' | 'createKustomerTicket' | 'addKustomerNote'
 > = {
-  createKustomerConversation: async (_source, { input }, context) => ({
-    conversation: await (await ownKustomer(context)).createConversation(input),
-  }),
-  createKustomerTicket: async (_source, { input }, context) => ({
-    conversation: await (await ownKustomer(context)).createTicket(input),
-  }),
-  addKustomerNote: async (_source, { input }, context) => ({
-    note: await (await ownKustomer(context)).addNote(input),
-  }),
+  createKustomerConversation: (_source, { input }, context) =>
+    ownKustomer(context, async (k) => ({ conversation: await k.createConversation(input) })),
+  createKustomerTicket: (_source, { input }, context) =>
+    ownKustomer(context, async (k) => ({ conversation: await k.createTicket(input) })),
+  addKustomerNote: (_source, { input }, context) =>
+    ownKustomer(context, async (k) => ({ note: await k.addNote(input) })),
 };

@@ -2,6 +2,11 @@ import { fromGraphQLProvider } from '../datasources/registry';
 import type { ProviderId } from '../datasources/types';
 import { GatewayError } from '../errors/gateway-error';
 import type { MutationResolvers } from '../generated/graphql';
+import { auditTargetOf, withAuditTarget } from '../services/audit-target';
+
+/** A payload that keeps the audit target its service attached to the result. */
+const payloadOf = <T extends object>(result: unknown, payload: T): T =>
+  withAuditTarget(payload, auditTargetOf(result) ?? {});
 
 export const Mutation: MutationResolvers = {
   async connectIntegration(_source, { input }, context) {
@@ -12,30 +17,27 @@ export const Mutation: MutationResolvers = {
       context.viewer!.orgId,
       key as ProviderId,
       value,
-      context.auditTarget,
     );
     context.integrations.clearAll();
-    return { integration };
+    return payloadOf(integration, { integration, errorCode: null });
   },
 
   async disconnectIntegration(_source, { provider }, context) {
     const integration = await context.services.integrations.disconnect(
       context.viewer!.orgId,
       fromGraphQLProvider(provider),
-      context.auditTarget,
     );
     context.integrations.clearAll();
-    return { integration };
+    return payloadOf(integration, { integration, errorCode: null });
   },
 
   async testIntegration(_source, { provider }, context) {
-    const integration = await context.services.integrations.test(
+    const result = await context.services.integrations.test(
       context.viewer!.orgId,
       fromGraphQLProvider(provider),
-      context.auditTarget,
       context.logger,
     );
     context.integrations.clearAll();
-    return { integration };
+    return payloadOf(result, { integration: result.row, errorCode: result.errorCode });
   },
 };

@@ -1,6 +1,5 @@
 import type { ShopifyDataSource } from '../datasources/shopify/shopify.datasource';
 import type { IntegrationRow } from '../db/integrations.repo';
-import { GatewayError } from '../errors/gateway-error';
 import type { GatewayContext } from '../graphql/context';
 import type {
   MutationResolvers,
@@ -10,6 +9,7 @@ import type {
   ShopifyProductResolvers,
   ShopifyProductVariantResolvers,
 } from '../generated/graphql';
+import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
 
 const shopify = (row: IntegrationRow, context: GatewayContext) => context.dataSource<ShopifyDataSource>(row);
@@ -52,13 +52,8 @@ export const ShopifyCustomer: ShopifyCustomerResolvers = {
 };
 
 export const ShopifyMutation: Pick<MutationResolvers, 'createShopifyDraftOrder'> = {
-  async createShopifyDraftOrder(_source, { input }, context) {
-    const rows = await context.integrations.load(context.viewer!.orgId);
-    const row = rows.find((r) => r.provider === 'shopify');
-    if (!row) throw new GatewayError('INTEGRATION_NOT_CONNECTED');
-    context.auditTarget.provider = 'shopify';
-    context.auditTarget.accountKey = row.account_key;
-    const draftOrder = await shopify(row, context).createDraftOrder(input);
-    return { draftOrder };
-  },
+  createShopifyDraftOrder: (_source, { input }, context) =>
+    actOnOwnIntegration(context, 'shopify', async (row) => ({
+      draftOrder: await shopify(row, context).createDraftOrder(input),
+    })),
 };

@@ -1,18 +1,22 @@
 import { claimKey, providers } from '../datasources/registry';
 import type { ProviderId } from '../datasources/types';
 import { AccountClaimedError, type IntegrationRow, type IntegrationsRepo } from '../db/integrations.repo';
+import type { ErrorCode } from '../errors/codes';
 import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../observability/logger';
+import { actOn, withAuditTarget } from './audit-target';
 import type { ProviderRuntime } from './provider-runtime';
 
-export interface AuditTarget {
-  provider?: ProviderId;
-  accountKey?: string | null;
-  /** Set when the action "succeeded" with a failure to report (a connection test that failed). */
-  failureCode?: string;
+/** The outcome of a connection test: the row as recorded, and the failure's code when it failed. */
+export interface TestResult {
+  row: IntegrationRow;
+  errorCode: ErrorCode | null;
 }
 
-/** Connect, disconnect and test: the integration lifecycle, independent of GraphQL. */
+/**
+ * Connect, disconnect and test: the integration lifecycle, independent of GraphQL. Each method's
+ * result (or error) carries its audit target (services/audit-target.ts).
+ */
 export class IntegrationsService {
   constructor(
     private readonly repo: IntegrationsRepo,
@@ -28,68 +32,67 @@ export class IntegrationsService {
     );
   }
 
-  async connect(
-    organizationId: string,
-    provider: ProviderId,
-    input: unknown,
-    target: AuditTarget,
-  ): Promise<IntegrationRow> {
+  async connect(organizationId: string, provider: ProviderId, input: unknown): Promise<IntegrationRow> {
     const adapter = providers[provider];
-    target.provider = provider;
-    const account = (adapter.account.parse as (input: unknown) => Record<string, unknown>)(input);
-    const key = claimKey((adapter.account.key as (a: unknown) => string)(account), organizationId);
-    target.accountKey = key;
-    try {
-      return await this.repo.connect(organizationId, provider, account, key);
-    } catch (error) {
-      if (error instanceof AccountClaimedError) {
-        throw new GatewayError(
-          'ACCOUNT_ALREADY_CONNECTED',
-          `This ${adapter.displayName} account is already connected to another organization. It must be disconnected there first.`,
-        );
-      }
-      throw error;
-    }
+    return actOn({ provider }, async () => {
+      // A provider the platform has not configured cannot be used: connecting it would show a
+      // green CONNECTED that no call can honour.
+      this.runtime.assertConfigured(provider);
+      const account = (adapter.account.parse as (input: unknown) => Record<string, unknown>)(input);
+      const key = claimKey((adapter.account.key as (a: unknown) => string)(account), organizationId);
+      return actOn({ provider, accountKey: key }, async () => {
+        try {
+          return await this.repo.connect(organizationId, provider, account, key);
+        } catch (error) {
+          if (error instanceof AccountClaimedError) {
+            throw new GatewayError(
+              'ACCOUNT_ALREADY_CONNECTED',
+              `This ${adapter.displayName} account is already connected to another organization. It must be disconnected there first.`,
+            );
+          }
+          throw error;
+        }
+      });
+    });
   }
 
-  async disconnect(
-    organizationId: string,
-    provider: ProviderId,
-    target: AuditTarget,
-  ): Promise<IntegrationRow> {
-    target.provider = provider;
+  async disconnect(organizationId: string, provider: ProviderId): Promise<IntegrationRow> {
     const row = await this.repo.disconnect(organizationId, provider);
-    target.accountKey = row?.account_key ?? null;
-    return row ?? placeholder(organizationId, provider);
+    return withAuditTarget(row ?? placeholder(organizationId, provider), {
+      provider,
+      accountKey: row?.account_key ?? null,
+    });
   }
 
   /**
-   * Tests the connection and records the outcome on the row. A failing provider is a result the
-   * caller wants to see, not an error of the mutation: the payload shows status ERROR and why.
+   * Tests the connection and records the outcome on the row. A failing test is a result the caller
+   * wants to see, not an error of the mutation: whatever the failure (the provider refused, it is not
+   * configured, it cannot be tested yet), the row shows ERROR with why, and the code comes with it.
    */
-  async test(
-    organizationId: string,
-    provider: ProviderId,
-    target: AuditTarget,
-    logger: Logger,
-  ): Promise<IntegrationRow> {
-    target.provider = provider;
+  async test(organizationId: string, provider: ProviderId, logger: Logger): Promise<TestResult> {
     const [row] = await this.repo.forOrganizationAndProviders(organizationId, [provider]);
     if (!row || row.status === 'disconnected') {
-      throw new GatewayError(
-        'INTEGRATION_NOT_CONNECTED',
-        `${providers[provider].displayName} is not connected for this organization.`,
+      throw withAuditTarget(
+        new GatewayError(
+          'INTEGRATION_NOT_CONNECTED',
+          `${providers[provider].displayName} is not connected for this organization.`,
+        ),
+        { provider },
       );
     }
-    target.accountKey = row.account_key;
+    const target = { provider, accountKey: row.account_key };
     try {
       await this.runtime.testConnection(row, logger);
     } catch (error) {
-      if (!(error instanceof GatewayError) || !error.code.startsWith('UPSTREAM_')) throw error;
-      target.failureCode = error.code;
-      return (await this.repo.recordHealth(row.id, { ok: false, message: error.message })) ?? row;
+      if (!(error instanceof GatewayError)) throw withAuditTarget(error, target);
+      const recorded = await this.repo.recordHealth(row, { ok: false, message: error.message });
+      return withAuditTarget(
+        { row: recorded ?? row, errorCode: error.code },
+        { ...target, failureCode: error.code },
+      );
     }
-    return (await this.repo.recordHealth(row.id, { ok: true })) ?? row;
+    const recorded = await this.repo.recordHealth(row, { ok: true });
+    return withAuditTarget({ row: recorded ?? row, errorCode: null }, target);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config/config';
 import { providers } from '../datasources/registry';
-import type { ProviderId } from '../datasources/types';
+import type { IntegrationHealth, ProviderId } from '../datasources/types';
 import { GatewayError } from '../errors/gateway-error';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
@@ -25,19 +25,29 @@ export class ProviderRuntime {
     return this.config.providers[id].configured;
   }
 
+  /** Throws PROVIDER_NOT_CONFIGURED, naming the missing variables, unless the platform configured it. */
+  assertConfigured(id: ProviderId): void {
+    this.configuredEnv(id);
+  }
+
+  private configuredEnv(id: ProviderId): unknown {
+    const providerConfig = this.config.providers[id];
+    if (!providerConfig.configured) {
+      throw new GatewayError(
+        'PROVIDER_NOT_CONFIGURED',
+        `${providers[id].displayName} is not configured on this gateway (missing ${providerConfig.missing.join(', ')}).`,
+      );
+    }
+    return providerConfig.env;
+  }
+
   /**
    * The data source for a connected integration. Throws the codes a client can act on: not
    * configured (the platform's problem), not connected (the organization's).
    */
   dataSourceFor<P extends ProviderId>(row: IntegrationRow & { provider: P }, logger: Logger): unknown {
     const adapter = providers[row.provider];
-    const providerConfig = this.config.providers[row.provider];
-    if (!providerConfig.configured) {
-      throw new GatewayError(
-        'PROVIDER_NOT_CONFIGURED',
-        `${adapter.displayName} is not configured on this gateway (missing ${providerConfig.missing.join(', ')}).`,
-      );
-    }
+    const env = this.configuredEnv(row.provider);
     if (row.status === 'disconnected' || !row.account_identifier) {
       throw new GatewayError(
         'INTEGRATION_NOT_CONNECTED',
@@ -59,23 +69,32 @@ export class ProviderRuntime {
     }
     const create = adapter.createDataSource as (deps: unknown) => unknown;
     return create({
-      env: providerConfig.env,
+      env,
       account,
       accountKey: row.account_key ?? '',
       http: this.http,
       logger,
-      // Awaited before the error reaches the client, so whoever looks next sees status ERROR.
-      onAuthFailure: async (message: string) => {
-        await this.integrations.recordHealth(row.id, { ok: false, message }).catch((error: unknown) => {
-          this.logger.error({ err: error, integrationId: row.id }, 'could not record integration error');
-        });
-      },
+      health: this.healthOf(row),
       shared: <T>(key: string, make: () => T): T => {
         const fullKey = `${row.provider}:${key}`;
         if (!this.sharedState.has(fullKey)) this.sharedState.set(fullKey, make());
         return this.sharedState.get(fullKey) as T;
       },
     });
+  }
+
+  private healthOf(row: IntegrationRow): IntegrationHealth {
+    const record = async (health: { ok: true } | { ok: false; message: string }) => {
+      await this.integrations.recordHealth(row, health).catch((error: unknown) => {
+        this.logger.error({ err: error, integrationId: row.id }, 'could not record integration health');
+      });
+    };
+    return {
+      authFailed: (message) => record({ ok: false, message }),
+      // A row in ERROR whose credentials work again is healed by the next accepted call, not only by
+      // a test. Rows that are fine cost nothing: no write on the hot path.
+      authSucceeded: row.status === 'error' ? once(() => record({ ok: true })) : async () => undefined,
+    };
   }
 
   async testConnection(row: IntegrationRow, logger: Logger): Promise<void> {
@@ -89,4 +108,10 @@ export class ProviderRuntime {
     }
     await (adapter.testConnection as (ds: unknown) => Promise<void>)(dataSource);
   }
+}
+
+/** A function that runs its body the first time only and returns that same promise afterwards. */
+function once(run: () => Promise<void>): () => Promise<void> {
+  let ran: Promise<void> | undefined;
+  return () => (ran ??= run());
 }

@@ -12,6 +12,34 @@ import { configuredSecrets, createLogger } from '../../src/observability/logger'
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
+/**
+ * Every provider configured but pointed at a closed port: for tests about claiming, releasing and
+ * validating accounts that make no provider call (connecting needs the provider configured).
+ */
+export const PROVIDERS_CONFIGURED_OFFLINE = {
+  SHOPIFY_ADMIN_ACCESS_TOKEN: 'shpat_offline_token',
+  SHOPIFY_API_BASE_URL: 'http://127.0.0.1:9/{store}',
+  KLAVIYO_PRIVATE_API_KEY: 'pk_offline_key',
+  KLAVIYO_API_BASE_URL: 'http://127.0.0.1:9',
+  KUSTOMER_API_KEY: 'offline-kustomer-key',
+  KUSTOMER_API_BASE_URL: 'http://127.0.0.1:9/{subdomain}',
+  MESSENGER_APP_ID: 'offline-app',
+  MESSENGER_APP_SECRET: 'offline-app-secret',
+  MESSENGER_PAGE_ACCESS_TOKEN: 'offline-page-token',
+  MESSENGER_VERIFY_TOKEN: 'offline-verify-token',
+  MESSENGER_API_BASE_URL: 'http://127.0.0.1:9',
+  TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+  TWILIO_AUTH_TOKEN: 'offline-twilio-token',
+  TWILIO_WHATSAPP_NUMBER: 'whatsapp:+14155238886',
+  TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
+  OPENAI_API_KEY: 'sk-offline',
+  OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+  STRIPE_SECRET_KEY: 'sk_test_offline',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_offline',
+  STRIPE_WEBHOOK_SECRET: 'whsec_offline',
+  STRIPE_API_BASE_URL: 'http://127.0.0.1:9',
+};
+
 export interface TestGateway {
   url: string;
   gateway: Gateway;

@@ -85,14 +85,29 @@ test('a Retry-After beyond the deadline fails at once instead of waiting', async
   expect(upstream.requests).toHaveLength(1);
 });
 
-test('401 maps to UPSTREAM_AUTH_FAILED, calls onAuthFailure, is not retried, and hides the body', async () => {
+test('401 maps to UPSTREAM_AUTH_FAILED, reports the auth failure, is not retried, and hides the body', async () => {
   upstream.enqueue({ status: 401, body: { errors: 'secret-upstream-detail shpat_abc' } });
-  const onAuthFailure = jest.fn();
-  const error = (await call({ onAuthFailure }).catch((e: unknown) => e)) as GatewayError;
+  const health = {
+    authFailed: jest.fn(async () => undefined),
+    authSucceeded: jest.fn(async () => undefined),
+  };
+  const error = (await call({ health }).catch((e: unknown) => e)) as GatewayError;
   expect(error.code).toBe('UPSTREAM_AUTH_FAILED');
   expect(error.message).not.toMatch(/secret-upstream-detail|shpat_abc/);
-  expect(onAuthFailure).toHaveBeenCalledTimes(1);
+  expect(health.authFailed).toHaveBeenCalledTimes(1);
+  expect(health.authSucceeded).not.toHaveBeenCalled();
   expect(upstream.requests).toHaveLength(1);
+});
+
+test('an accepted call reports that the credentials work', async () => {
+  upstream.enqueue({ status: 200, body: {} });
+  const health = {
+    authFailed: jest.fn(async () => undefined),
+    authSucceeded: jest.fn(async () => undefined),
+  };
+  await call({ health });
+  expect(health.authSucceeded).toHaveBeenCalledTimes(1);
+  expect(health.authFailed).not.toHaveBeenCalled();
 });
 
 test('404 maps to NOT_FOUND and other 4xx to UPSTREAM_ERROR', async () => {

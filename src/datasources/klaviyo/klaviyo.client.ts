@@ -1,3 +1,4 @@
+import type { IntegrationHealth } from '../types';
 import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient } from '../../http/provider-http';
 import { pathSegment } from '../input-rules';
@@ -38,7 +39,7 @@ export class KlaviyoClient {
     private readonly settings: KlaviyoSettings,
     private readonly limiter: KlaviyoRateLimiter,
     private readonly keyAccount: KlaviyoKeyAccount,
-    private readonly onAuthFailure: (message: string) => Promise<void>,
+    private readonly health: IntegrationHealth,
   ) {}
 
   get companyId(): string {
@@ -61,7 +62,7 @@ export class KlaviyoClient {
     const accountId = await this.keyAccount.accountId(() => this.fetchKeyAccountId());
     if (this.settings.checkKeyAccount && accountId !== this.settings.companyId) {
       const message = `The platform's Klaviyo private key belongs to a different Klaviyo account than company id "${this.settings.companyId}"; admin-key calls are refused for this organization.`;
-      await this.onAuthFailure(message);
+      await this.health.authFailed(message);
       throw new GatewayError('UPSTREAM_AUTH_FAILED', message);
     }
   }
@@ -99,9 +100,16 @@ export class KlaviyoClient {
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       idempotent: def.idempotent,
-      onAuthFailure: (message) => {
-        if (def.auth === 'private') this.keyAccount.forget();
-        return this.onAuthFailure(message);
+      health: {
+        authFailed: (message) => {
+          if (def.auth === 'private') this.keyAccount.forget();
+          return this.health.authFailed(message);
+        },
+        // Only an admin-key call past the key-account check proves the credentials serve this
+        // organization; client-API calls need no key and GET /api/accounts precedes the check.
+        ...(def.auth === 'private' && operation !== 'get_accounts'
+          ? { authSucceeded: () => this.health.authSucceeded() }
+          : {}),
       },
     });
     return response.body as T;

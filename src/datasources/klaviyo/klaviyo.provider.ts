@@ -47,7 +47,7 @@ export const klaviyoProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Klaviyo'),
     key: (a) => a.companyId,
   },
-  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, health, shared }) {
     const client = new KlaviyoClient(
       http,
       {
@@ -61,7 +61,7 @@ export const klaviyoProvider = defineProvider({
       // account is looked up once.
       shared('rate-limiter', () => new KlaviyoRateLimiter()),
       shared('key-account', () => new KlaviyoKeyAccount()),
-      onAuthFailure,
+      health,
     );
     return new KlaviyoDataSource(client, new ProviderValues('klaviyo', logger));
   },

@@ -1,3 +1,4 @@
+import type { IntegrationHealth } from '../types';
 import type { ProviderHttpClient } from '../../http/provider-http';
 import type { KustomerRateLimitState } from './kustomer.rate-limit';
 
@@ -19,7 +20,7 @@ export class KustomerClient {
     private readonly http: ProviderHttpClient,
     private readonly settings: KustomerSettings,
     private readonly limits: KustomerRateLimitState,
-    private readonly onAuthFailure: (message: string) => Promise<void>,
+    private readonly health: IntegrationHealth,
   ) {}
 
   async request<T>(
@@ -47,7 +48,7 @@ export class KustomerClient {
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
       inspect: (res) => this.limits.record(org, res.headers['x-ratelimit-remaining']),
-      onAuthFailure: this.onAuthFailure,
+      health: this.health,
     });
     return response.body as T;
   }

@@ -29,7 +29,7 @@ export const kustomerProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Kustomer'),
     key: (a) => a.subdomain,
   },
-  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, health, shared }) {
     // The subdomain passed DNS_LABEL validation, so it cannot change the host or the path.
     const baseUrl = env.KUSTOMER_API_BASE_URL.replaceAll('{subdomain}', account.subdomain).replace(
       /\/+$/,
@@ -40,7 +40,7 @@ export const kustomerProvider = defineProvider({
       { baseUrl, apiKey: env.KUSTOMER_API_KEY, subdomain: account.subdomain },
       // Kustomer's quota is org-wide: remembered across requests.
       shared('rate-limit', () => new KustomerRateLimitState()),
-      onAuthFailure,
+      health,
     );
     return new KustomerDataSource(client, new ProviderValues('kustomer', logger));
   },

@@ -1,3 +1,4 @@
+import type { IntegrationHealth } from '../types';
 import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient, UpstreamResponse } from '../../http/provider-http';
 import { UpstreamFailure } from '../../http/upstream-failure';
@@ -34,7 +35,7 @@ export class ShopifyClient {
     private readonly storeBaseUrl: string,
     private readonly apiVersion: string,
     private readonly credentials: ShopifyCredentials,
-    private readonly onAuthFailure: (message: string) => Promise<void>,
+    private readonly health: IntegrationHealth,
     private readonly logger?: Logger,
     private readonly pacer?: ShopifyCostPacer,
   ) {}
@@ -69,9 +70,12 @@ export class ShopifyClient {
         checkThrottle(answer);
       },
       logger: this.logger,
-      onAuthFailure: (message) => {
-        this.credentials.tokens?.forget(this.store);
-        return this.onAuthFailure(message);
+      health: {
+        authFailed: (message) => {
+          this.credentials.tokens?.forget(this.store);
+          return this.health.authFailed(message);
+        },
+        authSucceeded: () => this.health.authSucceeded(),
       },
     });
     const body = response.body as GraphQLBody;
@@ -95,7 +99,7 @@ export class ShopifyClient {
       return await this.credentials.tokens.tokenFor(this.store, this.storeBaseUrl);
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'UPSTREAM_AUTH_FAILED')
-        await this.onAuthFailure(error.message);
+        await this.health.authFailed(error.message);
       throw error;
     }
   }

@@ -46,7 +46,7 @@ export const shopifyProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Shopify'),
     key: (a) => a.storeName,
   },
-  createDataSource({ env, account, http, logger, onAuthFailure, shared }) {
+  createDataSource({ env, account, http, logger, health, shared }) {
     const tokens = env.SHOPIFY_ADMIN_ACCESS_TOKEN
       ? undefined
       : shared(
@@ -67,7 +67,7 @@ export const shopifyProvider = defineProvider({
       storeBaseUrl,
       env.SHOPIFY_API_VERSION,
       { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
-      onAuthFailure,
+      health,
       logger,
       // Shopify's cost bucket is per app and store: one pacer for every request to a store.
       shared('cost-pacer', () => new ShopifyCostPacer()),
