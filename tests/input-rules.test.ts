@@ -209,6 +209,24 @@ describe('free text and mutation inputs', () => {
     );
   });
 
+  test('a NUL byte in a note, a draft order or an identifier is refused before any call, and audited', async () => {
+    const DRAFT = `mutation($input: CreateShopifyDraftOrderInput!) { createShopifyDraftOrder(input: $input) { draftOrder { id } } }`;
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      [NOTE, { input: { conversationId: CONVERSATION_ID, body: 'refund\u0000please' } }, 'kustomer.note.add'],
+      [
+        DRAFT,
+        { input: { lineItems: [{ variantId: '1', quantity: 1 }], note: 'gift\u0000' } },
+        'shopify.draft_order.create',
+      ],
+      [CONNECT, { input: { shopify: { storeName: 'rules\u0000store' } } }, 'integration.connect'],
+    ];
+    for (const [query, variables, action] of cases) {
+      await expectRefused(query, variables, /./);
+      const [row] = await gw.auditLog(admin, 1, 'action outcome errorCode');
+      expect(row).toEqual({ action, outcome: 'ERROR', errorCode: 'BAD_USER_INPUT' });
+    }
+  });
+
   test('a Klaviyo profile upsert with a control character in a name is refused', async () => {
     await expectRefused(
       `mutation($input: UpsertKlaviyoProfileInput!) { upsertKlaviyoProfile(input: $input) { profile { id } } }`,
