@@ -1,6 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import {
+  DEMO_ORG_ID,
+  DEMO_ORG_NAME,
+  loadOrCreateDevSecret,
+  shownPath,
+  usesDevSecret,
+} from './auth/dev-secret';
 import { issueToken } from './auth/token-issuer';
 import { createGateway, createServices } from './app';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config';
@@ -8,9 +14,6 @@ import { createDatabase, engineName, pgliteNeedsInit } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { providers } from './datasources/registry';
 import { configuredSecrets, createLogger } from './observability/logger';
-
-/** A fixed organization for the demo token, so a restarted dev gateway shows the same data. */
-const DEMO_ORG_ID = '00000000-0000-4000-8000-000000000de0';
 
 async function main() {
   let config: Config;
@@ -24,15 +27,14 @@ async function main() {
     }
     throw error;
   }
+  // Outside production with no token set-up: sign and verify with the development secret kept in
+  // the data folder, so tokens (the page keeps one) survive a restart.
+  // Before the logger, so the logger knows it as a secret.
+  const devSecret = usesDevSecret(config) ? loadOrCreateDevSecret(config) : undefined;
+  if (devSecret) config = { ...config, AUTH_JWT_SECRET: devSecret.secret };
+
   const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: configuredSecrets(config) });
   for (const warning of config.warnings) logger.warn(warning);
-
-  let demoSecret: string | undefined;
-  if (!config.AUTH_JWT_SECRET && !config.AUTH_JWKS_URL) {
-    // Outside production only (loadConfig refuses production without a secret).
-    demoSecret = randomBytes(32).toString('hex');
-    config = { ...config, AUTH_JWT_SECRET: demoSecret };
-  }
 
   if (!config.DATABASE_URL && pgliteNeedsInit(config.PGLITE_DATA_DIR)) createEmbeddedDatabaseInChild();
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR });
@@ -53,17 +55,18 @@ async function main() {
   });
   server.keepAliveTimeout = 65_000;
 
-  if (demoSecret) {
-    const token = await issueToken(demoSecret, {
-      sub: 'demo-admin',
-      orgId: DEMO_ORG_ID,
-      role: 'admin',
-      orgName: 'Demo organization',
-    });
+  if (devSecret) {
+    const token = await issueToken(
+      devSecret.secret,
+      { sub: 'demo-admin', orgId: DEMO_ORG_ID, role: 'admin', orgName: DEMO_ORG_NAME },
+      { issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
+    );
     console.log(
       [
         '',
-        'No AUTH_JWT_SECRET is set: this run made a secret of its own (tokens end with the process).',
+        devSecret.file
+          ? `No AUTH_JWT_SECRET is set: tokens are signed with the development secret in ${shownPath(devSecret.file)} (kept across restarts; delete it to invalidate every token). \`npm run token\` signs with it too.`
+          : 'No AUTH_JWT_SECRET is set and the data folder is in memory: this run made a secret of its own (tokens end with the process).',
         `Admin token for the demo organization ${DEMO_ORG_ID}:`,
         '',
         `  ${token}`,
