@@ -15,8 +15,10 @@ import { IntegrationChangeListener } from './db/integration-changes';
 import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
 import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
+import { WebhookEventsRepo } from './db/webhook-events.repo';
 import { formatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
+import { toGraphQLError } from './graphql/graphql-error';
 import { httpErrorHandler, notFoundHandler } from './errors/http-error-handler';
 import { complexityRule } from './graphql/complexity.rule';
 import { createContext, type GatewayContext } from './graphql/context';
@@ -177,7 +179,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
             // Apollo would answer "Context creation failed: <message>", and a driver's message
             // carries SQL: the client gets the fixed text, the log gets the error.
             requestLogger.error({ err: error }, 'context creation failed');
-            throw new GatewayError('INTERNAL_SERVER_ERROR');
+            throw toGraphQLError(new GatewayError('INTERNAL_SERVER_ERROR'));
           }
           authError = error;
           viewer = undefined;

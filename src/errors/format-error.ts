@@ -16,9 +16,13 @@ const REQUEST_ERROR_CODES = new Set([
 
 /** The error a client's error stands for: ours (also when Apollo rewrapped it) or what a resolver threw. */
 function originalOf(error: unknown): unknown {
-  // Apollo rewraps validation errors (ours included, e.g. QUERY_TOO_COMPLEX) as its own.
-  const wrapped = (error as { originalError?: unknown } | undefined)?.originalError;
-  return isGatewayError(wrapped) ? wrapped : unwrapResolverError(error);
+  // Ours may sit a few wrappers deep: graphql-js wraps what a resolver throws, and Apollo rewraps
+  // validation errors (e.g. QUERY_TOO_COMPLEX, reported as a GraphQLError around ours).
+  for (let current = error, depth = 0; current && depth < 4; depth++) {
+    if (isGatewayError(current)) return current;
+    current = (current as { originalError?: unknown }).originalError;
+  }
+  return unwrapResolverError(error);
 }
 
 /**
@@ -59,8 +63,7 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown): G
   const { locations, path } = formatted;
   const kind = classifyError(error);
   if (kind.kind === 'gateway') {
-    const { http: _http, ...extensions } = kind.error.extensions;
-    return { message: kind.error.message, locations, path, extensions };
+    return { message: kind.error.message, locations, path, extensions: kind.error.extensions };
   }
   if (kind.kind === 'request') {
     const { stacktrace: _omit, ...extensions } = formatted.extensions ?? {};

@@ -6,6 +6,7 @@ import {
   type ValidationContext,
 } from 'graphql';
 import { GatewayError } from '../errors/gateway-error';
+import { toGraphQLError } from './graphql-error';
 
 export interface ComplexityLimits {
   /** Deepest field nesting, fragments expanded. @default 15 */
@@ -65,9 +66,11 @@ export function complexityRule(limits: Partial<ComplexityLimits> = {}) {
         const problem = walk(operation.selectionSet, 1, new Set());
         if (problem) {
           context.reportError(
-            new GatewayError('QUERY_TOO_COMPLEX', `The operation is too complex: ${problem}.`, {
-              extensions: { limits: { maxDepth, maxFields, maxAliases } },
-            }),
+            toGraphQLError(
+              new GatewayError('QUERY_TOO_COMPLEX', `The operation is too complex: ${problem}.`, {
+                extensions: { limits: { maxDepth, maxFields, maxAliases } },
+              }),
+            ),
           );
         }
         return false;
