@@ -40,11 +40,15 @@ class FakeElement {
 }
 
 function fakeDocument() {
-  const byId: Record<string, FakeElement> = {};
-  for (const id of ['token', 'load', 'error', 'rows']) byId[id] = new FakeElement(id);
+  const byId = {
+    token: new FakeElement('input'),
+    load: new FakeElement('button'),
+    error: new FakeElement('p'),
+    rows: new FakeElement('tbody'),
+  };
   return {
     byId,
-    getElementById: (id: string) => byId[id],
+    getElementById: (id: string) => byId[id as keyof typeof byId],
     createElement: (tag: string) => new FakeElement(tag),
   };
 }
@@ -100,8 +104,8 @@ async function mountPage(integrations: Integration[]) {
     row(provider)
       .findAll('button')
       .find((b) => b.textContent === label)!;
-  const message = (provider: string) => row(provider).findAll('.row-error')[0].textContent;
-  const input = (provider: string) => row(provider).findAll('input')[0];
+  const message = (provider: string) => row(provider).findAll('.row-error')[0]!.textContent;
+  const input = (provider: string) => row(provider).findAll('input')[0]!;
   return { doc, gateway, row, button, message, input };
 }
 
@@ -116,7 +120,7 @@ test('a rejected Connect keeps its error next to the row and the typed value aft
   await p.button('SHOPIFY', 'Connect').onclick!();
 
   // The action sent what was typed, then the page reloaded the list (a second list request).
-  const [, connect, reload] = p.gateway.requests;
+  const [, connect, reload] = p.gateway.requests as [unknown, { variables: unknown }, { query: string }];
   expect(connect.variables).toEqual({ input: { shopify: { storeName: 'not a store!' } } });
   expect(reload.query).toContain('integrations');
   expect(p.message('SHOPIFY')).toBe('storeName is not a Shopify store name (BAD_USER_INPUT)');
@@ -147,18 +151,19 @@ test('a Test answer with both the integration and an error code shows the error 
   });
   await p.button('KLAVIYO', 'Test').onclick!();
   expect(p.message('KLAVIYO')).toBe('Klaviyo is not configured (PROVIDER_NOT_CONFIGURED)');
-  expect(p.row('KLAVIYO').findAll('.msg')[0].textContent).toBe('key revoked');
+  expect(p.row('KLAVIYO').findAll('.msg')[0]!.textContent).toBe('key revoked');
 });
 
 test('a successful Connect clears the row message and shows the stored identifier', async () => {
-  const integrations = [{ ...SHOPIFY_DISCONNECTED }];
+  const shopify: Integration = { ...SHOPIFY_DISCONNECTED };
+  const integrations = [shopify];
   const p = await mountPage(integrations);
   p.input('SHOPIFY').value = 'acme';
   p.input('SHOPIFY').oninput!();
   p.gateway.answers.push({
     data: { connectIntegration: { integration: { __typename: 'ShopifyIntegration' } } },
   });
-  Object.assign(integrations[0], { status: 'CONNECTED', storeName: 'acme-stored' });
+  Object.assign(shopify, { status: 'CONNECTED', storeName: 'acme-stored' });
   await p.button('SHOPIFY', 'Connect').onclick!();
   expect(p.message('SHOPIFY')).toBe('');
   expect(p.input('SHOPIFY').value).toBe('acme-stored');
