@@ -54,6 +54,7 @@ const config: CodegenConfig = {
           Viewer: '../auth/viewer#Viewer as ViewerModel',
           Organization: '../db/organizations.repo#OrganizationRow',
           AuditLogEntry: '../db/audit.repo#AuditRow',
+          WebhookEvent: '../db/webhook-events.repo#WebhookEventRow',
           ShopifyIntegration: '../db/integrations.repo#IntegrationRow',
           KlaviyoIntegration: '../db/integrations.repo#IntegrationRow',
           KustomerIntegration: '../db/integrations.repo#IntegrationRow',

@@ -6,6 +6,7 @@ import * as webhookEvents from './20261126_004_webhook_events';
 import * as integrationChangeNotify from './20261126_005_integration_change_notify';
 import * as auditLogNoTruncate from './20261201_006_audit_log_no_truncate';
 import * as jobs from './20261201_007_jobs';
+import * as webhookInbox from './20261201_008_webhook_inbox';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261126_005_integration_change_notify': integrationChangeNotify,
   '20261201_006_audit_log_no_truncate': auditLogNoTruncate,
   '20261201_007_jobs': jobs,
+  '20261201_008_webhook_inbox': webhookInbox,
 };

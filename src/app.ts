@@ -16,6 +16,7 @@ import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
 import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { WebhookEventsRepo } from './db/webhook-events.repo';
+import { WebhookEventsRepo } from './db/webhook-events.repo';
 import { formatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
 import { toGraphQLError } from './graphql/graphql-error';
@@ -26,12 +27,16 @@ import { errorLogPlugin } from './graphql/error-log.plugin';
 import { metricsPlugin } from './graphql/metrics.plugin';
 import { buildGatewaySchema } from './graphql/schema';
 import { ProviderHttpClient } from './http/provider-http';
+import { JobQueue } from './jobs/job-queue';
+import { JobRunner } from './jobs/job-runner';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { IntegrationsService } from './services/integrations.service';
 import { ProviderRuntime } from './services/provider-runtime';
 import { RateLimits } from './services/rate-limits';
 import type { Services } from './services/services';
+import { WebhookInbox } from './webhooks/webhook-inbox';
+import { webhookRouter } from './webhooks/webhook.router';
 
 export interface Gateway {
   app: Express;
@@ -61,6 +66,32 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     : undefined;
   const integrationsRepo = new IntegrationsRepo(db, integrationRows);
   const runtime = new ProviderRuntime(config, http, integrationsRepo, logger);
+  const audit = new AuditRepo(db);
+  const jobs = new JobQueue(db, {
+    maxAttempts: config.JOBS_MAX_ATTEMPTS,
+    backoffBaseMs: config.JOBS_BACKOFF_BASE_MS,
+    leaseMs: config.JOBS_LEASE_MS,
+  });
+  const jobRunner = new JobRunner(
+    jobs,
+    {
+      enabled: config.JOBS_WORKER === 'on',
+      pollIntervalMs: config.JOBS_POLL_INTERVAL_MS,
+      concurrency: config.JOBS_CONCURRENCY,
+    },
+    logger,
+  );
+  const webhookEvents = new WebhookEventsRepo(db);
+  const webhookInbox = new WebhookInbox(
+    config,
+    db,
+    webhookEvents,
+    integrationsRepo,
+    jobs,
+    jobRunner,
+    { integrations: integrationsRepo, audit, events: webhookEvents },
+    logger,
+  );
   return {
     config,
     logger,
@@ -75,11 +106,15 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     }),
     organizations: new OrganizationsRepo(db),
     integrationsRepo,
-    audit: new AuditRepo(db),
+    audit,
     runtime,
     integrations: new IntegrationsService(integrationsRepo, runtime),
     integrationChanges,
     rateLimits: new RateLimits({ scale: config.RATE_LIMIT_SCALE, redisUrl: config.REDIS_URL }, logger),
+    jobs,
+    jobRunner,
+    webhookEvents,
+    webhookInbox,
   };
 }
 
@@ -105,6 +140,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
   await apollo.start();
   await services.rateLimits.ready();
   await services.integrationChanges?.start();
+  services.jobRunner.start();
 
   const app = express();
   app.disable('x-powered-by');
@@ -155,6 +191,8 @@ export async function createGateway(services: Services): Promise<Gateway> {
   app.get('/integrations.js', (_req, res) => {
     res.sendFile(path.join(PUBLIC_DIR, 'integrations.js'));
   });
+  // Before any JSON parser: signatures are over the raw bytes.
+  app.use(webhookRouter(services.webhookInbox));
   // A browser asking for /graphql gets the offline playground; API clients get GraphQL.
   app.get('/graphql', (req, res, next) => {
     if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
@@ -196,6 +234,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
     app,
     services,
     async stop() {
+      await services.jobRunner.stop();
       await apollo.stop();
       await services.http.close();
       await services.rateLimits.close();

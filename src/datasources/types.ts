@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
+import type { ProviderWebhooks } from '../webhooks/webhook.types';
 
 /** Lowercase provider ids as stored in `integrations.provider` (the seed's values). */
 export type ProviderId = 'shopify' | 'klaviyo' | 'kustomer' | 'messenger' | 'whatsapp' | 'openai' | 'stripe';
@@ -53,6 +54,8 @@ export interface ProviderAdapter<Env = unknown, Account = unknown, DataSource = 
   createDataSource?(deps: DataSourceDeps<Env, Account>): DataSource;
   /** One cheap authenticated call that proves the account is reachable with the admin credentials. */
   testConnection?(dataSource: DataSource): Promise<void>;
+  /** Verifier, extractor and handler of the provider's webhooks (`POST /webhooks/<id>`); 404 without. */
+  webhooks?: ProviderWebhooks<NoInfer<Env>>;
 }
 
 /** Helper that keeps each adapter's own Env/Account/DataSource types while checking the shape. */

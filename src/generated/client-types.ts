@@ -131,6 +131,12 @@ export type IntegrationCommon = {
 
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
+  /**
+   * Set when the action answered but reports a failure: a connection test that failed gives its stable
+   * code here (e.g. UPSTREAM_AUTH_FAILED, PROVIDER_NOT_CONFIGURED), with the integration in ERROR and
+   * its errorMessage saying why in words.
+   */
+  errorCode?: Maybe<Scalars['String']['output']>;
   integration: Integration;
 };
 
@@ -744,6 +750,12 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /**
+   * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
+   * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
+   * may; any other id answers NOT_FOUND.
+   */
+  replayWebhookEvent: ReplayWebhookEventPayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -790,6 +802,11 @@ export type MutationCreateShopifyDraftOrderArgs = {
 
 export type MutationDisconnectIntegrationArgs = {
   provider: Provider;
+};
+
+
+export type MutationReplayWebhookEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -845,6 +862,8 @@ export type Organization = {
   /** Every provider, connected or not, in a fixed order. */
   integrations: Array<Integration>;
   name: Scalars['String']['output'];
+  /** Webhook events routed to this organization, newest first; filter by state or provider. */
+  webhookEvents: WebhookEventConnection;
 };
 
 
@@ -856,6 +875,14 @@ export type OrganizationAuditLogArgs = {
 
 export type OrganizationIntegrationArgs = {
   provider: Provider;
+};
+
+
+export type OrganizationWebhookEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  provider?: InputMaybe<Provider>;
+  state?: InputMaybe<WebhookEventState>;
 };
 
 /** Relay paging information. */
@@ -883,6 +910,8 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Events for accounts no organization has connected, newest first. */
+  unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
 };
@@ -890,6 +919,17 @@ export type Query = {
 
 export type QueryOrganizationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryUnroutedWebhookEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ReplayWebhookEventPayload = {
+  __typename?: 'ReplayWebhookEventPayload';
+  event: WebhookEvent;
 };
 
 export type Role =
@@ -1368,6 +1408,54 @@ export type Viewer = {
   role: Role;
   userId: Scalars['ID']['output'];
 };
+
+/**
+ * One delivery from a provider, as the gateway stored it. The payload is not exposed: it holds the
+ * provider's customer data.
+ */
+export type WebhookEvent = {
+  __typename?: 'WebhookEvent';
+  /** Processing attempts so far. */
+  attempts: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the last attempt failed, in words. */
+  lastError?: Maybe<Scalars['String']['output']>;
+  processedAt?: Maybe<Scalars['DateTime']['output']>;
+  provider: Provider;
+  receivedAt: Scalars['DateTime']['output'];
+  state: WebhookEventState;
+  /** The provider's event type, e.g. Shopify's `app/uninstalled`. */
+  topic?: Maybe<Scalars['String']['output']>;
+};
+
+export type WebhookEventConnection = {
+  __typename?: 'WebhookEventConnection';
+  edges: Array<WebhookEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookEventEdge = {
+  __typename?: 'WebhookEventEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookEvent;
+};
+
+/** Where a stored webhook event stands in the inbox (README, "Webhooks"). */
+export type WebhookEventState =
+  /** Every attempt failed; replay it once the cause is fixed. */
+  | 'DEAD'
+  /** Processed. */
+  | 'DONE'
+  /** The last attempt failed; it is retried with backoff. */
+  | 'FAILED'
+  /** Stored and queued; not processed yet. */
+  | 'PENDING'
+  /** A worker is processing it now. */
+  | 'PROCESSING'
+  /** No organization has connected the account it is about. */
+  | 'UNROUTED'
+  /** The gateway has nothing to do for this topic; stored for the record. */
+  | 'UNSUPPORTED';
 
 export type WhatsAppConnectInput = {
   /** E.164, such as +14155238886 (a `whatsapp:` prefix is accepted). */

@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { Viewer as ViewerModel } from '../auth/viewer';
 import type { OrganizationRow } from '../db/organizations.repo';
 import type { AuditRow } from '../db/audit.repo';
+import type { WebhookEventRow } from '../db/webhook-events.repo';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { ShopifyProductModel, ShopifyVariantModel, ShopifyOrderModel, ShopifyCustomerModel } from '../datasources/shopify/shopify.mapper';
 import type { KlaviyoListModel, KlaviyoSegmentModel, KlaviyoProfileModel, KlaviyoCampaignModel, KlaviyoMetricModel } from '../datasources/klaviyo/klaviyo.mapper';
@@ -142,6 +143,12 @@ export type IntegrationCommon = {
 
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
+  /**
+   * Set when the action answered but reports a failure: a connection test that failed gives its stable
+   * code here (e.g. UPSTREAM_AUTH_FAILED, PROVIDER_NOT_CONFIGURED), with the integration in ERROR and
+   * its errorMessage saying why in words.
+   */
+  errorCode: Maybe<Scalars['String']['output']>;
   integration: Integration;
 };
 
@@ -755,6 +762,12 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /**
+   * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
+   * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
+   * may; any other id answers NOT_FOUND.
+   */
+  replayWebhookEvent: ReplayWebhookEventPayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -801,6 +814,11 @@ export type MutationCreateShopifyDraftOrderArgs = {
 
 export type MutationDisconnectIntegrationArgs = {
   provider: Provider;
+};
+
+
+export type MutationReplayWebhookEventArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -856,6 +874,8 @@ export type Organization = {
   /** Every provider, connected or not, in a fixed order. */
   integrations: Array<Integration>;
   name: Scalars['String']['output'];
+  /** Webhook events routed to this organization, newest first; filter by state or provider. */
+  webhookEvents: WebhookEventConnection;
 };
 
 
@@ -867,6 +887,14 @@ export type OrganizationAuditLogArgs = {
 
 export type OrganizationIntegrationArgs = {
   provider: Provider;
+};
+
+
+export type OrganizationWebhookEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  provider?: InputMaybe<Provider>;
+  state?: InputMaybe<WebhookEventState>;
 };
 
 /** Relay paging information. */
@@ -894,6 +922,8 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Events for accounts no organization has connected, newest first. */
+  unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
 };
@@ -901,6 +931,17 @@ export type Query = {
 
 export type QueryOrganizationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryUnroutedWebhookEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ReplayWebhookEventPayload = {
+  __typename?: 'ReplayWebhookEventPayload';
+  event: WebhookEvent;
 };
 
 export type Role =
@@ -1380,6 +1421,54 @@ export type Viewer = {
   userId: Scalars['ID']['output'];
 };
 
+/**
+ * One delivery from a provider, as the gateway stored it. The payload is not exposed: it holds the
+ * provider's customer data.
+ */
+export type WebhookEvent = {
+  __typename?: 'WebhookEvent';
+  /** Processing attempts so far. */
+  attempts: Scalars['Int']['output'];
+  id: Scalars['ID']['output'];
+  /** Why the last attempt failed, in words. */
+  lastError: Maybe<Scalars['String']['output']>;
+  processedAt: Maybe<Scalars['DateTime']['output']>;
+  provider: Provider;
+  receivedAt: Scalars['DateTime']['output'];
+  state: WebhookEventState;
+  /** The provider's event type, e.g. Shopify's `app/uninstalled`. */
+  topic: Maybe<Scalars['String']['output']>;
+};
+
+export type WebhookEventConnection = {
+  __typename?: 'WebhookEventConnection';
+  edges: Array<WebhookEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WebhookEventEdge = {
+  __typename?: 'WebhookEventEdge';
+  cursor: Scalars['String']['output'];
+  node: WebhookEvent;
+};
+
+/** Where a stored webhook event stands in the inbox (README, "Webhooks"). */
+export type WebhookEventState =
+  /** Every attempt failed; replay it once the cause is fixed. */
+  | 'DEAD'
+  /** Processed. */
+  | 'DONE'
+  /** The last attempt failed; it is retried with backoff. */
+  | 'FAILED'
+  /** Stored and queued; not processed yet. */
+  | 'PENDING'
+  /** A worker is processing it now. */
+  | 'PROCESSING'
+  /** No organization has connected the account it is about. */
+  | 'UNROUTED'
+  /** The gateway has nothing to do for this topic; stored for the record. */
+  | 'UNSUPPORTED';
+
 export type WhatsAppConnectInput = {
   /** E.164, such as +14155238886 (a `whatsapp:` prefix is accepted). */
   businessNumber: Scalars['String']['input'];
@@ -1565,6 +1654,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provider: Provider;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ReplayWebhookEventPayload: ResolverTypeWrapper<Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversTypes['WebhookEvent'] }>;
   Role: Role;
   ShopifyConnectInput: ShopifyConnectInput;
   ShopifyCustomer: ResolverTypeWrapper<ShopifyCustomerModel>;
@@ -1602,6 +1692,10 @@ export type ResolversTypes = {
   UpsertKlaviyoProfileInput: UpsertKlaviyoProfileInput;
   UpsertKlaviyoProfilePayload: ResolverTypeWrapper<Omit<UpsertKlaviyoProfilePayload, 'profile'> & { profile: ResolversTypes['KlaviyoProfile'] }>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
+  WebhookEvent: ResolverTypeWrapper<WebhookEventRow>;
+  WebhookEventConnection: ResolverTypeWrapper<Omit<WebhookEventConnection, 'edges'> & { edges: Array<ResolversTypes['WebhookEventEdge']> }>;
+  WebhookEventEdge: ResolverTypeWrapper<Omit<WebhookEventEdge, 'node'> & { node: ResolversTypes['WebhookEvent'] }>;
+  WebhookEventState: WebhookEventState;
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: ResolverTypeWrapper<IntegrationRow>;
 };
@@ -1668,6 +1762,7 @@ export type ResolversParentTypes = {
   Organization: OrganizationRow;
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
+  ReplayWebhookEventPayload: Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversParentTypes['WebhookEvent'] };
   ShopifyConnectInput: ShopifyConnectInput;
   ShopifyCustomer: ShopifyCustomerModel;
   ShopifyCustomerConnection: Omit<ShopifyCustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['ShopifyCustomerEdge']> };
@@ -1704,6 +1799,9 @@ export type ResolversParentTypes = {
   UpsertKlaviyoProfileInput: UpsertKlaviyoProfileInput;
   UpsertKlaviyoProfilePayload: Omit<UpsertKlaviyoProfilePayload, 'profile'> & { profile: ResolversParentTypes['KlaviyoProfile'] };
   Viewer: ViewerModel;
+  WebhookEvent: WebhookEventRow;
+  WebhookEventConnection: Omit<WebhookEventConnection, 'edges'> & { edges: Array<ResolversParentTypes['WebhookEventEdge']> };
+  WebhookEventEdge: Omit<WebhookEventEdge, 'node'> & { node: ResolversParentTypes['WebhookEvent'] };
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: IntegrationRow;
 };
@@ -1778,6 +1876,7 @@ export type IntegrationCommonResolvers<ContextType = GatewayContext, ParentType 
 };
 
 export type IntegrationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IntegrationPayload'] = ResolversParentTypes['IntegrationPayload']> = {
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
 };
 
@@ -2045,6 +2144,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   createKustomerTicket?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerTicketArgs, 'input'>>;
   createShopifyDraftOrder?: Resolver<ResolversTypes['CreateShopifyDraftOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateShopifyDraftOrderArgs, 'input'>>;
   disconnectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisconnectIntegrationArgs, 'provider'>>;
+  replayWebhookEvent?: Resolver<ResolversTypes['ReplayWebhookEventPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventArgs, 'id'>>;
   subscribeKlaviyoProfile?: Resolver<ResolversTypes['SubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationSubscribeKlaviyoProfileArgs, 'input'>>;
   testIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationTestIntegrationArgs, 'provider'>>;
   trackKlaviyoEvent?: Resolver<ResolversTypes['TrackKlaviyoEventPayload'], ParentType, ContextType, RequireFields<MutationTrackKlaviyoEventArgs, 'input'>>;
@@ -2071,6 +2171,7 @@ export type OrganizationResolvers<ContextType = GatewayContext, ParentType exten
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType, RequireFields<OrganizationIntegrationArgs, 'provider'>>;
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<OrganizationWebhookEventsArgs, 'first'>>;
 };
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -2082,7 +2183,12 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  unroutedWebhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<QueryUnroutedWebhookEventsArgs, 'first'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type ReplayWebhookEventPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReplayWebhookEventPayload'] = ResolversParentTypes['ReplayWebhookEventPayload']> = {
+  event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
 };
 
 export type ShopifyCustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyCustomer'] = ResolversParentTypes['ShopifyCustomer']> = {
@@ -2308,6 +2414,27 @@ export type ViewerResolvers<ContextType = GatewayContext, ParentType extends Res
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type WebhookEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookEvent'] = ResolversParentTypes['WebhookEvent']> = {
+  attempts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  processedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['WebhookEventState'], ParentType, ContextType>;
+  topic?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WebhookEventConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookEventConnection'] = ResolversParentTypes['WebhookEventConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WebhookEventEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WebhookEventEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WebhookEventEdge'] = ResolversParentTypes['WebhookEventEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+};
+
 export type WhatsAppIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppIntegration'] = ResolversParentTypes['WhatsAppIntegration']> = {
   businessNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2367,6 +2494,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ReplayWebhookEventPayload?: ReplayWebhookEventPayloadResolvers<ContextType>;
   ShopifyCustomer?: ShopifyCustomerResolvers<ContextType>;
   ShopifyCustomerConnection?: ShopifyCustomerConnectionResolvers<ContextType>;
   ShopifyCustomerEdge?: ShopifyCustomerEdgeResolvers<ContextType>;
@@ -2395,6 +2523,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   UnsubscribeKlaviyoProfilePayload?: UnsubscribeKlaviyoProfilePayloadResolvers<ContextType>;
   UpsertKlaviyoProfilePayload?: UpsertKlaviyoProfilePayloadResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  WebhookEvent?: WebhookEventResolvers<ContextType>;
+  WebhookEventConnection?: WebhookEventConnectionResolvers<ContextType>;
+  WebhookEventEdge?: WebhookEventEdgeResolvers<ContextType>;
   WhatsAppIntegration?: WhatsAppIntegrationResolvers<ContextType>;
 };
 

@@ -33,15 +33,17 @@ import {
   ShopifyProduct,
   ShopifyProductVariant,
 } from './shopify.resolvers';
+import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from './webhook.resolvers';
 
 /** One resolver map per type; provider types come from their own files. */
 export const resolvers: Resolvers = {
   DateTime,
-  Query,
-  Mutation: { ...Mutation, ...ShopifyMutation, ...KlaviyoMutation, ...KustomerMutation },
+  Query: { ...Query, ...WebhookQuery },
+  Mutation: { ...Mutation, ...ShopifyMutation, ...KlaviyoMutation, ...KustomerMutation, ...WebhookMutation },
   Viewer,
-  Organization,
+  Organization: { ...Organization, ...WebhookOrganization },
   AuditLogEntry,
+  WebhookEvent,
   Integration,
   IntegrationCommon,
   ShopifyIntegration,

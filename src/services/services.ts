@@ -5,12 +5,16 @@ import type { Db } from '../db/database';
 import type { IntegrationChangeListener } from '../db/integration-changes';
 import type { IntegrationsRepo } from '../db/integrations.repo';
 import type { OrganizationsRepo } from '../db/organizations.repo';
+import type { WebhookEventsRepo } from '../db/webhook-events.repo';
 import type { ProviderHttpClient } from '../http/provider-http';
+import type { JobQueue } from '../jobs/job-queue';
+import type { JobRunner } from '../jobs/job-runner';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { IntegrationsService } from './integrations.service';
 import type { ProviderRuntime } from './provider-runtime';
 import type { RateLimits } from './rate-limits';
+import type { WebhookInbox } from '../webhooks/webhook-inbox';
 
 /** The gateway's long-lived parts, built once at start (see app.ts) and shared by every request. */
 export interface Services {
@@ -28,4 +32,9 @@ export interface Services {
   rateLimits: RateLimits;
   /** Present with a PostgreSQL server: keeps the integration rows cache honest across instances. */
   integrationChanges: IntegrationChangeListener | undefined;
+  /** Background jobs in PostgreSQL (src/jobs/), and this instance's worker. */
+  jobs: JobQueue;
+  jobRunner: JobRunner;
+  webhookEvents: WebhookEventsRepo;
+  webhookInbox: WebhookInbox;
 }

@@ -71,7 +71,12 @@ export interface TestGateway {
  */
 export async function startTestGateway(
   env: Record<string, string | undefined> = {},
-  options: { databaseUrl?: string; logger?: pino.Logger } = {},
+  options: {
+    databaseUrl?: string | undefined;
+    logger?: pino.Logger;
+    /** PGlite on disk (a restart test shares one folder between gateways started one after another). */
+    pgliteDataDir?: string;
+  } = {},
 ): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabaseUrl());
   const config = loadConfig({
@@ -82,7 +87,10 @@ export async function startTestGateway(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: ':memory:' });
+  const db = createDatabase({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDataDir: options.pgliteDataDir ?? ':memory:',
+  });
   await migrateToLatest(db);
   const logger =
     options.logger ??

@@ -6,6 +6,7 @@ import { ShopifyClient } from './shopify.client';
 import { ShopifyCostPacer } from './shopify.cost-pacer';
 import { ShopifyDataSource } from './shopify.datasource';
 import { ShopifyTokenCache } from './shopify.token';
+import { shopifyWebhooks } from '../../webhooks/shopify.webhook';
 
 /**
  * SHOPIFY_ADMIN_ACCESS_TOKEN is used when set; otherwise the app's key and secret obtain a token per
@@ -16,6 +17,8 @@ const env = z
     SHOPIFY_ADMIN_ACCESS_TOKEN: z.string().optional(),
     SHOPIFY_ADMIN_API_KEY: z.string().optional(),
     SHOPIFY_ADMIN_API_SECRET: z.string().optional(),
+    /** Signs webhooks when set; otherwise Shopify signs them with SHOPIFY_ADMIN_API_SECRET. */
+    SHOPIFY_WEBHOOK_SECRET: z.string().optional(),
     SHOPIFY_API_VERSION: z
       .string()
       .regex(/^\d{4}-\d{2}$/, 'SHOPIFY_API_VERSION must look like 2025-01')
@@ -75,4 +78,5 @@ export const shopifyProvider = defineProvider({
     return new ShopifyDataSource(client, account.storeName, new ProviderValues('shopify', logger));
   },
   testConnection: (dataSource) => dataSource.ping(),
+  webhooks: shopifyWebhooks,
 });

@@ -1,0 +1,68 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AuditRepo } from '../db/audit.repo';
+import type { IntegrationsRepo } from '../db/integrations.repo';
+import type { Logger } from '../observability/logger';
+import type { WebhookEventsRepo } from '../db/webhook-events.repo';
+
+/** One delivery as it reached `POST /webhooks/:provider`: the bytes exactly as sent. */
+export interface WebhookRequest {
+  rawBody: Buffer;
+  headers: IncomingHttpHeaders;
+  /** The path and query string the provider called (some providers sign the URL too). */
+  url: string;
+}
+
+/** What a provider's extractor reads from a verified delivery. */
+export interface WebhookEnvelope {
+  /** The provider's id of the event; a retry of the same event carries the same id. */
+  eventId: string;
+  /** The provider's event type, e.g. Shopify's `app/uninstalled`. */
+  topic: string;
+  /**
+   * The account the event is about, as an organization would type it when connecting (e.g.
+   * `{ storeName: 'acme.myshopify.com' }`). The inbox normalizes it with the adapter's own account
+   * rules, so routing matches `integrations.account_key` exactly.
+   */
+  account: unknown;
+  payload: unknown;
+}
+
+/** A stored event handed to a provider's handler, routed to an organization or (see below) not. */
+export interface InboundEvent {
+  id: string;
+  provider: string;
+  providerEventId: string;
+  topic: string;
+  accountKey: string;
+  /** Null only for topics a provider handles unrouted (privacy requests for a released account). */
+  organizationId: string | null;
+  payload: unknown;
+}
+
+/** What a handler may use: repositories, never a request's context. */
+export interface WebhookHandlerDeps {
+  integrations: IntegrationsRepo;
+  audit: AuditRepo;
+  events: WebhookEventsRepo;
+  logger: Logger;
+}
+
+/** Handled, or a topic this gateway has nothing to do for (stored and shown, never retried). */
+export type WebhookOutcome = 'done' | 'unsupported';
+
+/**
+ * A provider module's inbound side (DESIGN.md, "The inbound path"; STYLE.md habit 5). Optional on
+ * the adapter: a provider without it answers 404 on `/webhooks/<provider>`.
+ */
+export interface ProviderWebhooks<Env> {
+  /** False when the admin configuration lacks what verifying needs: the inbox answers 503. */
+  configured(env: Env): boolean;
+  /** The signature over the raw bytes, compared in constant time with the length checked first. */
+  verify(request: WebhookRequest, env: Env): boolean;
+  /** The event's identity, or undefined when a verified delivery lacks it (answered 400). */
+  extract(request: WebhookRequest, env: Env): WebhookEnvelope | undefined;
+  /** Acts on one event; throwing retries it with backoff. Unknown topics answer 'unsupported'. */
+  handle(event: InboundEvent, deps: WebhookHandlerDeps): Promise<WebhookOutcome>;
+  /** Topics handled even when no organization holds the account (a store's privacy requests). */
+  unroutedTopics?: readonly string[];
+}
