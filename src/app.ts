@@ -16,7 +16,6 @@ import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
 import { RowsCache } from './db/rows-cache';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { WebhookEventsRepo } from './db/webhook-events.repo';
-import { WebhookEventsRepo } from './db/webhook-events.repo';
 import { formatError } from './errors/format-error';
 import { GatewayError } from './errors/gateway-error';
 import { toGraphQLError } from './graphql/graphql-error';
