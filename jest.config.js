@@ -5,6 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   // Provider simulators and embedded PostgreSQL start once per file; keep files independent.
-  testTimeout: 30000,
+  // Starting PGlite (initdb in WebAssembly) takes 6-10 s on a busy two-core machine and more when
+  // both workers start one at once; 30 s was exceeded in set-up (kustomer.test.ts). Hooks inherit
+  // this timeout, and several tests start gateways of their own, so it is set once here: a test
+  // that truly hangs still fails, two minutes later.
+  testTimeout: 120_000,
   maxWorkers: 2,
 };
