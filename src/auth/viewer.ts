@@ -27,3 +27,6 @@ export interface Viewer {
   orgName: string | undefined;
   role: RoleValue;
 }
+
+/** What GraphQL's `Viewer` type resolves from (codegen's naming convention). */
+export type ViewerModel = Viewer;

@@ -16,7 +16,7 @@ export interface AuditEntry {
   arguments: unknown;
 }
 
-export interface AuditRow {
+export interface AuditLogEntryRow {
   id: string;
   at: Date;
   request_id: string | null;
@@ -53,7 +53,7 @@ export class AuditRepo {
   }
 
   /** Newest first; `afterId` is the id of the last row of the previous page. */
-  async page(organizationId: string, limit: number, afterId?: string): Promise<AuditRow[]> {
+  async page(organizationId: string, limit: number, afterId?: string): Promise<AuditLogEntryRow[]> {
     const query = this.db('audit_log')
       .select(
         'id',
@@ -72,7 +72,7 @@ export class AuditRepo {
       .orderBy('id', 'desc')
       .limit(limit);
     if (afterId !== undefined) query.where('id', '<', afterId);
-    const rows = (await query) as AuditRow[];
+    const rows = (await query) as AuditLogEntryRow[];
     // bigserial comes back as a string from pg and as a number from PGlite; one type for callers.
     return rows.map((row) => ({ ...row, id: String(row.id) }));
   }

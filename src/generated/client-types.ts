@@ -70,7 +70,7 @@ export type CartLineInput = {
   variantId: Scalars['ID']['input'];
 };
 
-/** Exactly one provider's account identifier. */
+/** Exactly one provider's account identifier; each provider adds its own field. */
 export type ConnectIntegrationInput =
   { klaviyo: KlaviyoConnectInput; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe?: never; whatsapp?: never; }
   |  { klaviyo?: never; kustomer: KustomerConnectInput; messenger?: never; openai?: never; shopify?: never; stripe?: never; whatsapp?: never; }
@@ -113,6 +113,7 @@ export type CreateShopifyDraftOrderPayload = {
   draftOrder: ShopifyDraftOrder;
 };
 
+/** One member per provider, each from its own SDL file. */
 export type Integration = KlaviyoIntegration | KustomerIntegration | MessengerIntegration | OpenAiIntegration | ShopifyIntegration | StripeIntegration | WhatsAppIntegration;
 
 /** The fields every integration type carries. */
@@ -894,6 +895,11 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/**
+ * Every provider the gateway speaks to. Each provider's own SDL (schema/providers/<p>.graphql) adds
+ * its value with `extend enum Provider`, its type to `Integration` and its input to
+ * `ConnectIntegrationInput`: adding a provider edits no shared file.
+ */
 export type Provider =
   | 'KLAVIYO'
   | 'KUSTOMER'

@@ -122,7 +122,7 @@ export const mapVariant = (v: RawVariant, source: ShopifyDataSource) => ({
   inventoryItemId: v.inventoryItem?.id ?? null,
   productId: v.product?.id ?? null,
 });
-export type ShopifyVariantModel = ReturnType<typeof mapVariant>;
+export type ShopifyProductVariantModel = ReturnType<typeof mapVariant>;
 
 // Timestamps are parsed here (Shopify's DateTime is ISO-8601 text) so that one which does not parse
 // answers null with a warning rather than failing in the DateTime scalar.
