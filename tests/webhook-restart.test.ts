@@ -18,8 +18,9 @@ const ENV = {
   SHOPIFY_WEBHOOK_SECRET: SECRET,
   JOBS_POLL_INTERVAL_MS: '50',
   JOBS_BACKOFF_BASE_MS: '20',
-  JOBS_LEASE_MS: '300',
 };
+/** A short lease, so the job left mid-processing by the stopped instance is taken over quickly. */
+const SHORT_LEASE = { ...ENV, JOBS_LEASE_MS: '300' };
 const ORDER = shopifyPayloads.order(42, { id: 7, email: 'r@example.com' });
 
 test(`events queued when a gateway stops are processed by the next one, also one left mid-processing (${ENGINE})`, async () => {
@@ -29,7 +30,7 @@ test(`events queued when a gateway stops are processed by the next one, also one
   const options = { databaseUrl, ...(dataDir ? { pgliteDataDir: dataDir } : {}) };
   try {
     // The first instance stores and acknowledges, but its worker never runs (it "went down").
-    const first = await startTestGateway({ ...ENV, JOBS_WORKER: 'off' }, options);
+    const first = await startTestGateway({ ...SHORT_LEASE, JOBS_WORKER: 'off' }, options);
     const org = newOrgId();
     const ids: string[] = [];
     try {
@@ -56,7 +57,7 @@ test(`events queued when a gateway stops are processed by the next one, also one
       await first.close();
     }
 
-    const second = await startTestGateway(ENV, options);
+    const second = await startTestGateway(SHORT_LEASE, options);
     try {
       for (const id of ids) {
         const row = await settledEvent(second, id);
