@@ -11,22 +11,16 @@
   if (typeof module === 'object' && module.exports) module.exports = api;
   else root.SwitchboardIntegrations = api;
 })(typeof self !== 'undefined' ? self : this, function () {
-  /** The identifier each provider is connected by; providers without one connect with no input. */
-  const FIELDS = {
-    SHOPIFY: 'storeName',
-    KLAVIYO: 'companyId',
-    KUSTOMER: 'subdomain',
-    MESSENGER: 'pageId',
-    WHATSAPP: 'businessNumber',
-  };
-
-  const LIST = `{ organization { name integrations { ... on IntegrationCommon { provider status configured errorMessage lastSyncedAt }
-    ... on ShopifyIntegration { storeName } ... on KlaviyoIntegration { companyId } ... on KustomerIntegration { subdomain }
-    ... on MessengerIntegration { pageId } ... on WhatsAppIntegration { businessNumber } } } }`;
+  /**
+   * What each provider asks for comes from the gateway (`providers`: the adapters' own account
+   * fields), never from a list in this page: a new provider shows up with nothing to change here.
+   */
+  const LIST = `{ providers { provider displayName configured accountFields { name title example message } }
+    organization { name integrations { ... on IntegrationCommon { provider status configured errorMessage lastSyncedAt account { name value } } } } }`;
 
   const MUTATIONS = {
     connect: `mutation($input: ConnectIntegrationInput!) { connectIntegration(input: $input) { integration { __typename } } }`,
-    test: `mutation($p: Provider!) { testIntegration(provider: $p) { integration { __typename } } }`,
+    test: `mutation($p: Provider!) { testIntegration(provider: $p) { errorCode integration { ... on IntegrationCommon { errorMessage } } } }`,
     disconnect: `mutation($p: Provider!) { disconnectIntegration(provider: $p) { integration { __typename } } }`,
   };
 
@@ -71,7 +65,13 @@
    * drops the typed value (the list now shows the stored identifier).
    */
   function applyResult(state, provider, action, result) {
-    const error = formatErrors(result && result.errors);
+    let error = formatErrors(result && result.errors);
+    // A failed test answers normally, with the failure's code and the integration's message.
+    const tested = result && result.data && result.data.testIntegration;
+    if (!error && tested && tested.errorCode) {
+      const message = (tested.integration && tested.integration.errorMessage) || 'The test failed.';
+      error = `${message} (${tested.errorCode})`;
+    }
     const change = { error };
     if (!error && action === 'connect') change.typed = undefined;
     return withRow(state, provider, change);
@@ -82,13 +82,19 @@
     return Object.assign({}, state, { page: formatErrors(result && result.errors) });
   }
 
-  /** What one row shows, from the integration as listed and the row's page state. */
-  function rowView(integration, rowState) {
+  /** The one identifier a provider is connected by, from its `providers` entry; none for some. */
+  function accountField(info) {
+    return (info && info.accountFields && info.accountFields[0]) || undefined;
+  }
+
+  /** What one row shows, from the integration as listed, its provider's facts and the row's page state. */
+  function rowView(integration, rowState, info) {
     const row = rowState || {};
-    const field = FIELDS[integration.provider];
+    const field = accountField(info);
     const configured = integration.configured !== false;
     const disconnected = integration.status === 'DISCONNECTED';
-    const stored = field ? integration[field] || '' : '';
+    const value = field && (integration.account || []).find((v) => v.name === field.name);
+    const stored = value ? value.value : '';
     const actions = disconnected
       ? [{ action: 'connect', label: 'Connect', disabled: !configured }]
       : [
@@ -97,6 +103,7 @@
         ];
     return {
       provider: integration.provider,
+      name: (info && info.displayName) || integration.provider,
       note: configured ? '' : 'not configured by the platform',
       status: integration.status,
       statusMessage: integration.errorMessage || '',
@@ -105,6 +112,8 @@
         ? {
             value: disconnected && row.typed !== undefined ? row.typed : stored,
             disabled: !disconnected || !configured,
+            label: field.title,
+            placeholder: field.example,
           }
         : { value: '(none needed)', disabled: true },
       actions,
@@ -112,13 +121,11 @@
     };
   }
 
-  function variablesFor(action, integration, typed) {
+  function variablesFor(action, integration, typed, info) {
     if (action !== 'connect') return { p: integration.provider };
-    const field = FIELDS[integration.provider];
+    const field = accountField(info);
     const key = integration.provider.toLowerCase();
-    return {
-      input: { [key]: field ? { [field]: typed !== undefined ? typed : integration[field] || '' } : {} },
-    };
+    return { input: { [key]: field ? { [field.name]: typed !== undefined ? typed : '' } : {} } };
   }
 
   /**
@@ -129,6 +136,7 @@
     const $ = (id) => doc.getElementById(id);
     let state = emptyState();
     let integrations = [];
+    let providerInfo = {};
     $('token').value = storage.getItem('switchboard.token') || '';
 
     async function gql(query, variables) {
@@ -162,9 +170,9 @@
       const rows = $('rows');
       rows.textContent = '';
       for (const it of integrations) {
-        const view = rowView(it, state.rows[it.provider]);
+        const view = rowView(it, state.rows[it.provider], providerInfo[it.provider]);
         const tr = el('tr');
-        const name = el('td', view.provider);
+        const name = el('td', view.name);
         if (view.note) name.append(' ', el('small', `(${view.note})`));
         const status = el('td', view.status, view.status);
         status.append(el('div', view.statusMessage, 'msg'));
@@ -172,6 +180,8 @@
         const input = el('input');
         input.value = view.input.value;
         input.disabled = view.input.disabled;
+        if (view.input.label) input.setAttribute('aria-label', view.input.label);
+        if (view.input.placeholder) input.placeholder = `e.g. ${view.input.placeholder}`;
         input.oninput = () => {
           state = setTyped(state, it.provider, input.value);
         };
@@ -193,6 +203,8 @@
       const result = await gql(LIST);
       state = applyList(state, result);
       if (result.data && result.data.organization) integrations = result.data.organization.integrations;
+      if (result.data && result.data.providers)
+        providerInfo = Object.fromEntries(result.data.providers.map((p) => [p.provider, p]));
       render();
     }
 
@@ -200,7 +212,10 @@
       state = startAction(state);
       render();
       const typed = (state.rows[integration.provider] || {}).typed;
-      const result = await gql(MUTATIONS[action], variablesFor(action, integration, typed));
+      const result = await gql(
+        MUTATIONS[action],
+        variablesFor(action, integration, typed, providerInfo[integration.provider]),
+      );
       state = applyResult(state, integration.provider, action, result);
       await load();
     }
@@ -214,7 +229,7 @@
   }
 
   return {
-    FIELDS,
+    accountField,
     emptyState,
     formatErrors,
     setTyped,

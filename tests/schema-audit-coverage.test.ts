@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { GraphQLEnumType, GraphQLInputObjectType, GraphQLUnionType } from 'graphql';
 import { getDirective } from '@graphql-tools/utils';
+import { providers } from '../src/datasources/registry';
 import { buildGatewaySchema } from '../src/graphql/schema';
 
 /**
@@ -35,23 +39,35 @@ test('every root field requires authentication', () => {
   }
 });
 
-test('Integration is a union of the seven provider types', () => {
+test("the schema's provider enum, union and connect input are exactly the registry's providers", () => {
   const schema = buildGatewaySchema();
-  const union = schema.getType('Integration');
+  const union = schema.getType('Integration') as GraphQLUnionType;
+  const providerEnum = schema.getType('Provider') as GraphQLEnumType;
+  const input = schema.getType('ConnectIntegrationInput') as GraphQLInputObjectType;
+  const ids = Object.keys(providers);
   expect(
-    union && 'getTypes' in union
-      ? (union as any)
-          .getTypes()
-          .map((t: any) => t.name)
-          .sort()
-      : [],
-  ).toEqual([
-    'KlaviyoIntegration',
-    'KustomerIntegration',
-    'MessengerIntegration',
-    'OpenAIIntegration',
-    'ShopifyIntegration',
-    'StripeIntegration',
-    'WhatsAppIntegration',
-  ]);
+    union
+      .getTypes()
+      .map((t) => t.name)
+      .sort(),
+  ).toEqual(
+    Object.values(providers)
+      .map((p) => p.typename)
+      .sort(),
+  );
+  expect(
+    providerEnum
+      .getValues()
+      .map((v) => v.name)
+      .sort(),
+  ).toEqual(ids.map((id) => id.toUpperCase()).sort());
+  expect(Object.keys(input.getFields()).sort()).toEqual([...ids].sort());
+  expect(input.isOneOf).toBe(true);
+});
+
+test('every provider in the registry has its own SDL and resolvers file, by name', () => {
+  for (const id of Object.keys(providers)) {
+    expect(fs.existsSync(path.join(__dirname, '..', 'schema', 'providers', `${id}.graphql`))).toBe(true);
+    expect(fs.existsSync(path.join(__dirname, '..', 'src', 'resolvers', `${id}.resolvers.ts`))).toBe(true);
+  }
 });

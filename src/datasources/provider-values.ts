@@ -6,7 +6,6 @@
  * per request: each field is reported once per request, however many records carry the odd value.
  */
 import type { Logger } from '../observability/logger';
-import type { ProviderId } from './types';
 
 /** ISO-8601 as providers send it: a date, or a date-time with optional seconds, fraction and zone. */
 const ISO_8601 =
@@ -23,7 +22,8 @@ export class ProviderValues {
   private readonly reported = new Set<string>();
 
   constructor(
-    readonly provider: ProviderId,
+    /** A provider id; a plain string so that data sources need not know the registry. */
+    readonly provider: string,
     private readonly logger: Logger,
   ) {}
 

@@ -4,12 +4,14 @@ import { messengerProvider } from './messenger/messenger.provider';
 import { openaiProvider } from './openai/openai.provider';
 import { shopifyProvider } from './shopify/shopify.provider';
 import { stripeProvider } from './stripe/stripe.provider';
-import type { ProviderAdapter, ProviderId } from './types';
+import type { ProviderAdapter } from './types';
 import { whatsappProvider } from './whatsapp/whatsapp.provider';
 
-export type { ProviderId } from './types';
-
-/** Every provider, one line each; a missing one fails to compile. Order is the display order. */
+/**
+ * Every provider, one line each: the one shared place that names them. Order is the display order.
+ * The SDL (schema/providers/<id>.graphql), the resolvers (src/resolvers/<id>.resolvers.ts) and the
+ * webhooks of a provider are found from here by their names.
+ */
 export const providers = {
   shopify: shopifyProvider,
   klaviyo: klaviyoProvider,
@@ -20,7 +22,10 @@ export const providers = {
   stripe: stripeProvider,
   // Each adapter keeps its own Env/Account/DataSource types; the check is on the shape and the id.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-} satisfies Record<ProviderId, ProviderAdapter<any, any, any>>;
+} satisfies { [Id in string]: ProviderAdapter<any, any, any, Id> };
+
+/** Lowercase provider ids as stored in `integrations.provider` (the seed's values). */
+export type ProviderId = keyof typeof providers;
 
 export const PROVIDERS = Object.keys(providers) as ProviderId[];
 
@@ -38,3 +43,6 @@ export const fromGraphQLProvider = (value: string): ProviderId => value.toLowerC
 export function claimKey(accountKey: string, organizationId: string): string {
   return accountKey === '' ? `org:${organizationId}` : accountKey;
 }
+
+/** What GraphQL's `ProviderInfo` resolves from (codegen's naming convention): the provider's id. */
+export type ProviderInfoModel = ProviderId;

@@ -1,10 +1,11 @@
 import type { z } from 'zod';
+import type { AccountFieldSpec } from './account-fields';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
 import type { ProviderWebhooks } from '../webhooks/webhook.types';
 
-/** Lowercase provider ids as stored in `integrations.provider` (the seed's values). */
-export type ProviderId = 'shopify' | 'klaviyo' | 'kustomer' | 'messenger' | 'whatsapp' | 'openai' | 'stripe';
+/** Lowercase provider ids as stored in `integrations.provider`: the registry's keys. */
+export type { ProviderId } from './registry';
 
 /**
  * What provider calls tell about an integration: a refusal of the admin credentials turns it ERROR,
@@ -34,8 +35,14 @@ export interface DataSourceDeps<Env, Account> {
  * Everything the gateway knows about one provider. Adding a provider means one folder that exports
  * one of these and one line in `registry.ts`.
  */
-export interface ProviderAdapter<Env = unknown, Account = unknown, DataSource = unknown> {
-  id: ProviderId;
+export interface ProviderAdapter<
+  Env = unknown,
+  Account = unknown,
+  DataSource = unknown,
+  Id extends string = string,
+> {
+  /** Lowercase, as stored in `integrations.provider`; GraphQL's `Provider` value is its upper case. */
+  id: Id;
   /** Name in documentation and messages. */
   displayName: string;
   /** The GraphQL object type in `union Integration`. */
@@ -44,7 +51,11 @@ export interface ProviderAdapter<Env = unknown, Account = unknown, DataSource = 
   envSchema: z.ZodType<Env>;
   /** Names of the admin variables, for start-up logs and docs; never their values. */
   envVars: readonly string[];
+  /** What the provider offers an organization, in words (the seed's feature list). */
+  features: readonly string[];
   account: {
+    /** What the organization types to connect, as data (empty when it gives nothing). */
+    fields: readonly AccountFieldSpec[];
     /** Validates and normalizes what the organization typed, before any network call. */
     parse(input: unknown): Account;
     /** The key that one organization at a time may hold (lowercase, canonical). */
@@ -59,8 +70,8 @@ export interface ProviderAdapter<Env = unknown, Account = unknown, DataSource = 
 }
 
 /** Helper that keeps each adapter's own Env/Account/DataSource types while checking the shape. */
-export function defineProvider<Env, Account, DataSource>(
-  adapter: ProviderAdapter<Env, Account, DataSource>,
-): ProviderAdapter<Env, Account, DataSource> {
+export function defineProvider<Env, Account, DataSource, const Id extends string>(
+  adapter: ProviderAdapter<Env, Account, DataSource, Id>,
+): ProviderAdapter<Env, Account, DataSource, Id> {
   return adapter;
 }

@@ -18,6 +18,27 @@ export type Scalars = {
   KlaviyoProperties: { input: Record<string, unknown>; output: Record<string, unknown>; }
 };
 
+/** One value an organization types to connect a provider, validated by the server with `pattern`. */
+export type AccountField = {
+  __typename?: 'AccountField';
+  description: Scalars['String']['output'];
+  example: Scalars['String']['output'];
+  /** Why a value that does not match is refused. */
+  message: Scalars['String']['output'];
+  /** The input field, e.g. `storeName` in `connectIntegration(input: { shopify: { storeName } })`. */
+  name: Scalars['String']['output'];
+  /** A JavaScript regular expression, matched case-insensitively against the trimmed value. */
+  pattern: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+/** One field of a connected account's identifier, e.g. `{ name: "storeName", value: "mystore" }`. */
+export type AccountValue = {
+  __typename?: 'AccountValue';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
 export type AddKustomerNoteInput = {
   /** Internal note text (agents only; never shown to the customer). */
   body: Scalars['String']['input'];
@@ -118,6 +139,11 @@ export type Integration = KlaviyoIntegration | KustomerIntegration | MessengerIn
 
 /** The fields every integration type carries. */
 export type IntegrationCommon = {
+  /**
+   * The account identifier as stored (normalized), one value per field of the provider's
+   * `ProviderInfo.accountFields`; empty while disconnected and for providers that need none.
+   */
+  account: Array<AccountValue>;
   /** Whether the gateway holds this provider's admin credentials. When false, provider calls answer PROVIDER_NOT_CONFIGURED. */
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -267,6 +293,7 @@ export type KlaviyoConsent =
  */
 export type KlaviyoIntegration = IntegrationCommon & {
   __typename?: 'KlaviyoIntegration';
+  account: Array<AccountValue>;
   /** One campaign (admin key: GET /api/campaigns/{id}); its channel is unknown when read this way. */
   campaign?: Maybe<KlaviyoCampaign>;
   /** Campaigns of one channel, which Klaviyo requires (admin key: GET /api/campaigns). */
@@ -626,6 +653,7 @@ export type KustomerCustomerConversationsArgs = {
  */
 export type KustomerIntegration = IntegrationCommon & {
   __typename?: 'KustomerIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
   /** One conversation (GET /v1/conversations/{id}); null when there is no such conversation. */
@@ -718,6 +746,7 @@ export type MessengerConnectInput = {
 
 export type MessengerIntegration = IntegrationCommon & {
   __typename?: 'MessengerIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
@@ -843,6 +872,7 @@ export type OpenAiConnectInput = {
 
 export type OpenAiIntegration = IntegrationCommon & {
   __typename?: 'OpenAIIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
@@ -909,6 +939,25 @@ export type Provider =
   | 'STRIPE'
   | 'WHATSAPP';
 
+/**
+ * A provider as this gateway offers it: whether the platform configured it, and what an organization
+ * gives to connect it. Pages, docs and clients read the account fields here instead of spelling each
+ * identifier out again.
+ */
+export type ProviderInfo = {
+  __typename?: 'ProviderInfo';
+  /** What the organization types to connect; empty when it gives nothing (the platform's account serves it). */
+  accountFields: Array<AccountField>;
+  /** Whether the platform holds this provider's admin credentials. */
+  configured: Scalars['Boolean']['output'];
+  displayName: Scalars['String']['output'];
+  /** What the provider offers, in words. */
+  features: Array<Scalars['String']['output']>;
+  /** Names (never values) of the admin variables the platform has yet to set; empty when configured. */
+  missingVariables: Array<Scalars['String']['output']>;
+  provider: Provider;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -916,6 +965,8 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Every provider, in display order. */
+  providers: Array<ProviderInfo>;
   /** Events for accounts no organization has connected, newest first. */
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
@@ -1030,6 +1081,7 @@ export type ShopifyFulfillment = {
  */
 export type ShopifyIntegration = IntegrationCommon & {
   __typename?: 'ShopifyIntegration';
+  account: Array<AccountValue>;
   /**
    * A cart permalink that opens checkout with these variants: https://{store}.myshopify.com/cart/{variantId}:{quantity},...
    * Variant ids may be GIDs (gid://shopify/ProductVariant/123) or numeric. Computed locally: no Shopify call.
@@ -1317,6 +1369,7 @@ export type StripeConnectInput = {
 
 export type StripeIntegration = IntegrationCommon & {
   __typename?: 'StripeIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;
@@ -1470,6 +1523,7 @@ export type WhatsAppConnectInput = {
 
 export type WhatsAppIntegration = IntegrationCommon & {
   __typename?: 'WhatsAppIntegration';
+  account: Array<AccountValue>;
   /** The approved WhatsApp business number, E.164. */
   businessNumber?: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];

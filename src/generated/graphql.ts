@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { ViewerModel } from '../auth/viewer';
 import type { KlaviyoProfileModel, KlaviyoListModel, KlaviyoSegmentModel, KlaviyoCampaignModel, KlaviyoMetricModel, KlaviyoCampaignResultRowModel } from '../datasources/klaviyo/klaviyo.mapper';
 import type { KustomerCustomerModel, KustomerConversationModel, KustomerMessageModel, KustomerNoteModel } from '../datasources/kustomer/kustomer.mapper';
+import type { ProviderInfoModel } from '../datasources/registry';
 import type { ShopifyProductVariantModel, ShopifyProductModel, ShopifyOrderModel, ShopifyCustomerModel, ShopifyLocationModel, ShopifyInventoryLevelModel, ShopifyDraftOrderModel } from '../datasources/shopify/shopify.mapper';
 import type { AuditLogEntryRow } from '../db/audit.repo';
 import type { OrganizationRow } from '../db/organizations.repo';
@@ -28,6 +29,27 @@ export type Scalars = {
    * serialized and nested at most 8 levels.
    */
   KlaviyoProperties: { input: Record<string, unknown>; output: Record<string, unknown>; }
+};
+
+/** One value an organization types to connect a provider, validated by the server with `pattern`. */
+export type AccountField = {
+  __typename?: 'AccountField';
+  description: Scalars['String']['output'];
+  example: Scalars['String']['output'];
+  /** Why a value that does not match is refused. */
+  message: Scalars['String']['output'];
+  /** The input field, e.g. `storeName` in `connectIntegration(input: { shopify: { storeName } })`. */
+  name: Scalars['String']['output'];
+  /** A JavaScript regular expression, matched case-insensitively against the trimmed value. */
+  pattern: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+/** One field of a connected account's identifier, e.g. `{ name: "storeName", value: "mystore" }`. */
+export type AccountValue = {
+  __typename?: 'AccountValue';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
 };
 
 export type AddKustomerNoteInput = {
@@ -130,6 +152,11 @@ export type Integration = KlaviyoIntegration | KustomerIntegration | MessengerIn
 
 /** The fields every integration type carries. */
 export type IntegrationCommon = {
+  /**
+   * The account identifier as stored (normalized), one value per field of the provider's
+   * `ProviderInfo.accountFields`; empty while disconnected and for providers that need none.
+   */
+  account: Array<AccountValue>;
   /** Whether the gateway holds this provider's admin credentials. When false, provider calls answer PROVIDER_NOT_CONFIGURED. */
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
@@ -279,6 +306,7 @@ export type KlaviyoConsent =
  */
 export type KlaviyoIntegration = IntegrationCommon & {
   __typename?: 'KlaviyoIntegration';
+  account: Array<AccountValue>;
   /** One campaign (admin key: GET /api/campaigns/{id}); its channel is unknown when read this way. */
   campaign: Maybe<KlaviyoCampaign>;
   /** Campaigns of one channel, which Klaviyo requires (admin key: GET /api/campaigns). */
@@ -638,6 +666,7 @@ export type KustomerCustomerConversationsArgs = {
  */
 export type KustomerIntegration = IntegrationCommon & {
   __typename?: 'KustomerIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   /** One conversation (GET /v1/conversations/{id}); null when there is no such conversation. */
@@ -730,6 +759,7 @@ export type MessengerConnectInput = {
 
 export type MessengerIntegration = IntegrationCommon & {
   __typename?: 'MessengerIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   errorMessage: Maybe<Scalars['String']['output']>;
@@ -855,6 +885,7 @@ export type OpenAiConnectInput = {
 
 export type OpenAiIntegration = IntegrationCommon & {
   __typename?: 'OpenAIIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   errorMessage: Maybe<Scalars['String']['output']>;
@@ -921,6 +952,25 @@ export type Provider =
   | 'STRIPE'
   | 'WHATSAPP';
 
+/**
+ * A provider as this gateway offers it: whether the platform configured it, and what an organization
+ * gives to connect it. Pages, docs and clients read the account fields here instead of spelling each
+ * identifier out again.
+ */
+export type ProviderInfo = {
+  __typename?: 'ProviderInfo';
+  /** What the organization types to connect; empty when it gives nothing (the platform's account serves it). */
+  accountFields: Array<AccountField>;
+  /** Whether the platform holds this provider's admin credentials. */
+  configured: Scalars['Boolean']['output'];
+  displayName: Scalars['String']['output'];
+  /** What the provider offers, in words. */
+  features: Array<Scalars['String']['output']>;
+  /** Names (never values) of the admin variables the platform has yet to set; empty when configured. */
+  missingVariables: Array<Scalars['String']['output']>;
+  provider: Provider;
+};
+
 export type Query = {
   __typename?: 'Query';
   /**
@@ -928,6 +978,8 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Every provider, in display order. */
+  providers: Array<ProviderInfo>;
   /** Events for accounts no organization has connected, newest first. */
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
@@ -1042,6 +1094,7 @@ export type ShopifyFulfillment = {
  */
 export type ShopifyIntegration = IntegrationCommon & {
   __typename?: 'ShopifyIntegration';
+  account: Array<AccountValue>;
   /**
    * A cart permalink that opens checkout with these variants: https://{store}.myshopify.com/cart/{variantId}:{quantity},...
    * Variant ids may be GIDs (gid://shopify/ProductVariant/123) or numeric. Computed locally: no Shopify call.
@@ -1329,6 +1382,7 @@ export type StripeConnectInput = {
 
 export type StripeIntegration = IntegrationCommon & {
   __typename?: 'StripeIntegration';
+  account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   errorMessage: Maybe<Scalars['String']['output']>;
@@ -1482,6 +1536,7 @@ export type WhatsAppConnectInput = {
 
 export type WhatsAppIntegration = IntegrationCommon & {
   __typename?: 'WhatsAppIntegration';
+  account: Array<AccountValue>;
   /** The approved WhatsApp business number, E.164. */
   businessNumber: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
@@ -1591,6 +1646,8 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  AccountField: ResolverTypeWrapper<AccountField>;
+  AccountValue: ResolverTypeWrapper<AccountValue>;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: ResolverTypeWrapper<Omit<AddKustomerNotePayload, 'note'> & { note: ResolversTypes['KustomerNote'] }>;
   AuditLogConnection: ResolverTypeWrapper<Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEdge']> }>;
@@ -1659,6 +1716,7 @@ export type ResolversTypes = {
   Organization: ResolverTypeWrapper<OrganizationRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Provider: Provider;
+  ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReplayWebhookEventPayload: ResolverTypeWrapper<Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversTypes['WebhookEvent'] }>;
   Role: Role;
@@ -1708,6 +1766,8 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  AccountField: AccountField;
+  AccountValue: AccountValue;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: Omit<AddKustomerNotePayload, 'note'> & { note: ResolversParentTypes['KustomerNote'] };
   AuditLogConnection: Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditLogEdge']> };
@@ -1767,6 +1827,7 @@ export type ResolversParentTypes = {
   OpenAIIntegration: IntegrationRow;
   Organization: OrganizationRow;
   PageInfo: PageInfo;
+  ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
   ReplayWebhookEventPayload: Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversParentTypes['WebhookEvent'] };
   ShopifyConnectInput: ShopifyConnectInput;
@@ -1837,6 +1898,20 @@ export type RateLimitDirectiveArgs = {
 };
 
 export type RateLimitDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = RateLimitDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type AccountFieldResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccountField'] = ResolversParentTypes['AccountField']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  example?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  pattern?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AccountValueResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AccountValue'] = ResolversParentTypes['AccountValue']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
 
 export type AddKustomerNotePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AddKustomerNotePayload'] = ResolversParentTypes['AddKustomerNotePayload']> = {
   note?: Resolver<ResolversTypes['KustomerNote'], ParentType, ContextType>;
@@ -1923,6 +1998,7 @@ export type KlaviyoCampaignResultsResolvers<ContextType = GatewayContext, Parent
 };
 
 export type KlaviyoIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoIntegration'] = ResolversParentTypes['KlaviyoIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   campaign?: Resolver<Maybe<ResolversTypes['KlaviyoCampaign']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationCampaignArgs, 'id'>>;
   campaigns?: Resolver<Maybe<ResolversTypes['KlaviyoCampaignConnection']>, ParentType, ContextType, RequireFields<KlaviyoIntegrationCampaignsArgs, 'channel' | 'first'>>;
   companyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2086,6 +2162,7 @@ export type KustomerCustomerResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type KustomerIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KustomerIntegration'] = ResolversParentTypes['KustomerIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   conversation?: Resolver<Maybe<ResolversTypes['KustomerConversation']>, ParentType, ContextType, RequireFields<KustomerIntegrationConversationArgs, 'id'>>;
@@ -2131,6 +2208,7 @@ export type KustomerNoteResolvers<ContextType = GatewayContext, ParentType exten
 };
 
 export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessengerIntegration'] = ResolversParentTypes['MessengerIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2159,6 +2237,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
 };
 
 export type OpenAiIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OpenAIIntegration'] = ResolversParentTypes['OpenAIIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2187,8 +2266,18 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
+  accountFields?: Resolver<Array<ResolversTypes['AccountField']>, ParentType, ContextType>;
+  configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  missingVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+};
+
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
   unroutedWebhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<QueryUnroutedWebhookEventsArgs, 'first'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
@@ -2251,6 +2340,7 @@ export type ShopifyFulfillmentResolvers<ContextType = GatewayContext, ParentType
 };
 
 export type ShopifyIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyIntegration'] = ResolversParentTypes['ShopifyIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   cartLink?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<ShopifyIntegrationCartLinkArgs, 'lines'>>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2385,6 +2475,7 @@ export type ShopifyTrackingInfoResolvers<ContextType = GatewayContext, ParentTyp
 };
 
 export type StripeIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StripeIntegration'] = ResolversParentTypes['StripeIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2442,6 +2533,7 @@ export type WebhookEventEdgeResolvers<ContextType = GatewayContext, ParentType e
 };
 
 export type WhatsAppIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppIntegration'] = ResolversParentTypes['WhatsAppIntegration']> = {
+  account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   businessNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -2455,6 +2547,8 @@ export type WhatsAppIntegrationResolvers<ContextType = GatewayContext, ParentTyp
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
+  AccountField?: AccountFieldResolvers<ContextType>;
+  AccountValue?: AccountValueResolvers<ContextType>;
   AddKustomerNotePayload?: AddKustomerNotePayloadResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
@@ -2499,6 +2593,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ReplayWebhookEventPayload?: ReplayWebhookEventPayloadResolvers<ContextType>;
   ShopifyCustomer?: ShopifyCustomerResolvers<ContextType>;

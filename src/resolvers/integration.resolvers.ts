@@ -14,6 +14,13 @@ export const integrationCommonFields = {
   lastSyncedAt: (row: IntegrationRow) => row.last_synced_at,
   syncStatus: (row: IntegrationRow) => row.sync_status,
   errorMessage: (row: IntegrationRow) => row.error_message,
+  account: (row: IntegrationRow) =>
+    row.status === 'disconnected'
+      ? []
+      : providers[row.provider].account.fields.flatMap(({ name }) => {
+          const value = row.account_identifier?.[name];
+          return typeof value === 'string' ? [{ name, value }] : [];
+        }),
 };
 
 /** An identifier field read from `account_identifier`; null while disconnected. */
@@ -24,11 +31,3 @@ const typenameOf = (row: IntegrationRow) => providers[row.provider].typename as 
 
 export const Integration = { __resolveType: typenameOf };
 export const IntegrationCommon = { __resolveType: typenameOf };
-
-export const MessengerIntegration = { ...integrationCommonFields, pageId: identifierField('pageId') };
-export const WhatsAppIntegration = {
-  ...integrationCommonFields,
-  businessNumber: identifierField('businessNumber'),
-};
-export const OpenAIIntegration = { ...integrationCommonFields };
-export const StripeIntegration = { ...integrationCommonFields };

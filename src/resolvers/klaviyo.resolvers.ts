@@ -9,6 +9,7 @@ import type {
   KlaviyoListResolvers,
   KlaviyoSegmentResolvers,
   MutationResolvers,
+  Resolvers,
 } from '../generated/graphql';
 import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
@@ -102,3 +103,13 @@ export const KlaviyoProperties = new GraphQLScalarType<Record<string, unknown>, 
   parseValue: checkProperties,
   parseLiteral: (node, variables) => checkProperties(literalValue(node, variables)),
 });
+
+/** Klaviyo's resolvers, collected through the registry (src/resolvers/index.ts). */
+export const resolvers: Resolvers = {
+  KlaviyoIntegration,
+  KlaviyoList,
+  KlaviyoSegment,
+  KlaviyoCampaign,
+  KlaviyoProperties,
+  Mutation: KlaviyoMutation,
+};

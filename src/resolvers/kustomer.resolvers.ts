@@ -6,6 +6,7 @@ import type {
   KustomerCustomerResolvers,
   KustomerIntegrationResolvers,
   MutationResolvers,
+  Resolvers,
 } from '../generated/graphql';
 import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
@@ -42,4 +43,12 @@ export const KustomerMutation: Pick<
     ownKustomer(context, async (k) => ({ conversation: await k.createTicket(input) })),
   addKustomerNote: (_source, { input }, context) =>
     ownKustomer(context, async (k) => ({ note: await k.addNote(input) })),
+};
+
+/** Kustomer's resolvers, collected through the registry (src/resolvers/index.ts). */
+export const resolvers: Resolvers = {
+  KustomerIntegration,
+  KustomerCustomer,
+  KustomerConversation,
+  Mutation: KustomerMutation,
 };

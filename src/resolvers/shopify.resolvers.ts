@@ -3,6 +3,7 @@ import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 import type {
   MutationResolvers,
+  Resolvers,
   ShopifyCustomerResolvers,
   ShopifyIntegrationResolvers,
   ShopifyOrderResolvers,
@@ -56,4 +57,14 @@ export const ShopifyMutation: Pick<MutationResolvers, 'createShopifyDraftOrder'>
     actOnOwnIntegration(context, 'shopify', async (row) => ({
       draftOrder: await shopify(row, context).createDraftOrder(input),
     })),
+};
+
+/** Shopify's resolvers, collected through the registry (src/resolvers/index.ts). */
+export const resolvers: Resolvers = {
+  ShopifyIntegration,
+  ShopifyProduct,
+  ShopifyProductVariant,
+  ShopifyOrder,
+  ShopifyCustomer,
+  Mutation: ShopifyMutation,
 };

@@ -25,6 +25,12 @@ export class ProviderRuntime {
     return this.config.providers[id].configured;
   }
 
+  /** Names of the admin variables the platform has yet to set for a provider (never values). */
+  missingVariables(id: ProviderId): string[] {
+    const providerConfig = this.config.providers[id];
+    return providerConfig.configured ? [] : providerConfig.missing;
+  }
+
   /** Throws PROVIDER_NOT_CONFIGURED, naming the missing variables, unless the platform configured it. */
   assertConfigured(id: ProviderId): void {
     this.configuredEnv(id);

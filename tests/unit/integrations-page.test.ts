@@ -12,6 +12,8 @@ class FakeElement {
   className = '';
   value = '';
   disabled = false;
+  placeholder = '';
+  readonly attributes = new Map<string, string>();
   onclick?: () => unknown;
   oninput?: () => unknown;
   constructor(readonly tagName: string) {}
@@ -20,6 +22,9 @@ class FakeElement {
   }
   set textContent(text: string) {
     this.children = text ? [text] : [];
+  }
+  setAttribute(name: string, value: string) {
+    this.attributes.set(name, value);
   }
   append(...nodes: Array<FakeElement | string>) {
     this.children.push(...nodes);
@@ -55,6 +60,23 @@ function fakeDocument() {
 
 type Integration = Record<string, unknown> & { provider: string; status: string };
 
+/** The gateway's `providers` answer: each provider's own account field, as its adapter declares it. */
+const PROVIDERS = [
+  {
+    provider: 'SHOPIFY',
+    displayName: 'Shopify',
+    configured: true,
+    accountFields: [{ name: 'storeName', title: 'Store name', example: 'mystore', message: '…' }],
+  },
+  {
+    provider: 'KLAVIYO',
+    displayName: 'Klaviyo',
+    configured: true,
+    accountFields: [{ name: 'companyId', title: 'Company ID', example: 'AbC123', message: '…' }],
+  },
+  { provider: 'OPENAI', displayName: 'OpenAI', configured: true, accountFields: [] },
+];
+
 /** A stand-in gateway: answers the list from `integrations`, and each mutation with the next queued answer. */
 function fakeGateway(integrations: Integration[]) {
   const answers: unknown[] = [];
@@ -64,7 +86,7 @@ function fakeGateway(integrations: Integration[]) {
     requests.push(body);
     const answer = body.query.startsWith('mutation')
       ? answers.shift()
-      : { data: { organization: { name: 'Acme', integrations } } };
+      : { data: { providers: PROVIDERS, organization: { name: 'Acme', integrations } } };
     return { json: async () => answer };
   };
   return { fetchFn, answers, requests };
@@ -83,14 +105,14 @@ const SHOPIFY_DISCONNECTED: Integration = {
   status: 'DISCONNECTED',
   configured: true,
   errorMessage: null,
-  storeName: null,
+  account: [],
 };
 const KLAVIYO_CONNECTED: Integration = {
   provider: 'KLAVIYO',
   status: 'CONNECTED',
   configured: true,
   errorMessage: null,
-  companyId: 'AbC123',
+  account: [{ name: 'companyId', value: 'AbC123' }],
 };
 
 async function mountPage(integrations: Integration[]) {
@@ -98,8 +120,9 @@ async function mountPage(integrations: Integration[]) {
   const gateway = fakeGateway(integrations);
   const mounted = page.mount(doc, gateway.fetchFn, storage());
   await mounted.ready;
+  const names: Record<string, string> = Object.fromEntries(PROVIDERS.map((p) => [p.provider, p.displayName]));
   const row = (provider: string) =>
-    doc.byId.rows.findAll('tr').find((tr) => tr.textContent.startsWith(provider))!;
+    doc.byId.rows.findAll('tr').find((tr) => tr.textContent.startsWith(names[provider]!))!;
   const button = (provider: string, label: string) =>
     row(provider)
       .findAll('button')
@@ -163,7 +186,7 @@ test('a successful Connect clears the row message and shows the stored identifie
   p.gateway.answers.push({
     data: { connectIntegration: { integration: { __typename: 'ShopifyIntegration' } } },
   });
-  Object.assign(shopify, { status: 'CONNECTED', storeName: 'acme-stored' });
+  Object.assign(shopify, { status: 'CONNECTED', account: [{ name: 'storeName', value: 'acme-stored' }] });
   await p.button('SHOPIFY', 'Connect').onclick!();
   expect(p.message('SHOPIFY')).toBe('');
   expect(p.input('SHOPIFY').value).toBe('acme-stored');
@@ -191,12 +214,39 @@ test('state functions: a reload keeps row errors and typed values', () => {
     errors: [{ message: 'bad', extensions: { code: 'BAD_USER_INPUT' } }],
   });
   state = page.applyList(state, { data: {} });
-  const view = page.rowView(SHOPIFY_DISCONNECTED, state.rows.SHOPIFY);
+  const view = page.rowView(SHOPIFY_DISCONNECTED, state.rows.SHOPIFY, PROVIDERS[0]);
   expect(view.message).toBe('bad (BAD_USER_INPUT)');
   expect(view.input.value).toBe('typed');
   state = page.startAction(state);
-  expect(page.rowView(SHOPIFY_DISCONNECTED, state.rows.SHOPIFY)).toMatchObject({
+  expect(page.rowView(SHOPIFY_DISCONNECTED, state.rows.SHOPIFY, PROVIDERS[0])).toMatchObject({
     message: '',
     input: { value: 'typed' },
+  });
+});
+
+test("a failed Test (an answer with errorCode) shows the integration's message and the code", async () => {
+  const p = await mountPage([KLAVIYO_CONNECTED]);
+  p.gateway.answers.push({
+    data: {
+      testIntegration: {
+        errorCode: 'UPSTREAM_AUTH_FAILED',
+        integration: { errorMessage: 'Klaviyo rejected the gateway credentials.' },
+      },
+    },
+  });
+  await p.button('KLAVIYO', 'Test').onclick!();
+  expect(p.message('KLAVIYO')).toBe('Klaviyo rejected the gateway credentials. (UPSTREAM_AUTH_FAILED)');
+});
+
+test("the account box is labelled and exampled from the provider's own field, not from the page", async () => {
+  const p = await mountPage([SHOPIFY_DISCONNECTED, KLAVIYO_CONNECTED]);
+  expect(p.input('SHOPIFY').attributes.get('aria-label')).toBe('Store name');
+  expect(p.input('SHOPIFY').placeholder).toBe('e.g. mystore');
+  expect(p.input('KLAVIYO').value).toBe('AbC123');
+  expect(page.variablesFor('connect', SHOPIFY_DISCONNECTED, 'acme', PROVIDERS[0])).toEqual({
+    input: { shopify: { storeName: 'acme' } },
+  });
+  expect(page.variablesFor('connect', { provider: 'OPENAI' }, undefined, PROVIDERS[2])).toEqual({
+    input: { openai: {} },
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
+import { accountSchema, type AccountFieldSpec } from '../account-fields';
 import { KlaviyoClient } from './klaviyo.client';
 import { KlaviyoDataSource } from './klaviyo.datasource';
 import { KlaviyoKeyAccount } from './klaviyo.key-account';
@@ -27,15 +28,17 @@ function keyAccountCheck(e: z.infer<typeof env>): boolean {
 }
 
 // Klaviyo's public company id ("site id") is six alphanumeric characters and case-sensitive.
-const account = z.object({
-  companyId: z
-    .string()
-    .trim()
-    .regex(
-      /^[A-Za-z0-9]{6}$/,
-      'companyId must be six letters or digits (Klaviyo: Settings → Account → API keys)',
-    ),
-});
+const accountFields: AccountFieldSpec[] = [
+  {
+    name: 'companyId',
+    title: 'Company ID',
+    description: "Klaviyo's public API key: Settings → Account → API keys.",
+    example: 'AbC123',
+    pattern: '^[a-z0-9]{6}$',
+    message: 'companyId must be six letters or digits (Klaviyo: Settings → Account → API keys)',
+  },
+];
+const account = accountSchema(accountFields) as unknown as z.ZodType<{ companyId: string }>;
 
 export const klaviyoProvider = defineProvider({
   id: 'klaviyo',
@@ -43,7 +46,15 @@ export const klaviyoProvider = defineProvider({
   typename: 'KlaviyoIntegration',
   envSchema: env,
   envVars: ['KLAVIYO_PRIVATE_API_KEY'],
+  features: [
+    'Subscribe to lists',
+    'Trigger flows',
+    'Customer profile sync',
+    'Campaign tracking',
+    'Segment management',
+  ],
   account: {
+    fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Klaviyo'),
     key: (a) => a.companyId,
   },

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
-import { DNS_LABEL, parseAccount } from '../account-identifier';
+import { parseAccount } from '../account-identifier';
+import { accountSchema, type AccountFieldSpec } from '../account-fields';
 import { KustomerClient } from './kustomer.client';
 import { KustomerDataSource } from './kustomer.datasource';
 import { KustomerRateLimitState } from './kustomer.rate-limit';
@@ -11,13 +12,18 @@ const env = z.object({
   KUSTOMER_API_BASE_URL: z.string().default('https://{subdomain}.api.kustomerapp.com'),
 });
 
-const account = z.object({
-  subdomain: z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(DNS_LABEL, 'subdomain must be the "mycompany" of mycompany.kustomerapp.com'),
-});
+const accountFields: AccountFieldSpec[] = [
+  {
+    name: 'subdomain',
+    title: 'Organization subdomain',
+    description: 'The "mycompany" of mycompany.kustomerapp.com.',
+    example: 'mycompany',
+    pattern: '^[a-z0-9][a-z0-9-]{0,62}$',
+    message: 'subdomain must be the "mycompany" of mycompany.kustomerapp.com',
+    normalize: (value) => value.toLowerCase(),
+  },
+];
+const account = accountSchema(accountFields) as unknown as z.ZodType<{ subdomain: string }>;
 
 export const kustomerProvider = defineProvider({
   id: 'kustomer',
@@ -25,7 +31,15 @@ export const kustomerProvider = defineProvider({
   typename: 'KustomerIntegration',
   envSchema: env,
   envVars: ['KUSTOMER_API_KEY'],
+  features: [
+    'Create conversations',
+    'Add customer notes',
+    'View conversation history',
+    'Ticket creation',
+    'Customer lookup',
+  ],
   account: {
+    fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Kustomer'),
     key: (a) => a.subdomain,
   },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
+import { accountSchema, type AccountFieldSpec } from '../account-fields';
 
 const env = z.object({
   MESSENGER_APP_ID: z.string(),
@@ -11,12 +12,17 @@ const env = z.object({
 });
 
 // Facebook Page ids are numeric.
-const account = z.object({
-  pageId: z
-    .string()
-    .trim()
-    .regex(/^[0-9]{5,25}$/, 'pageId must be the numeric id of the Facebook Page'),
-});
+const accountFields: AccountFieldSpec[] = [
+  {
+    name: 'pageId',
+    title: 'Facebook Page ID',
+    description: "The numeric id of the Facebook Page (the Page's About → Page transparency).",
+    example: '104857600123456',
+    pattern: '^[0-9]{5,25}$',
+    message: 'pageId must be the numeric id of the Facebook Page',
+  },
+];
+const account = accountSchema(accountFields) as unknown as z.ZodType<{ pageId: string }>;
 
 export const messengerProvider = defineProvider({
   id: 'messenger',
@@ -29,7 +35,15 @@ export const messengerProvider = defineProvider({
     'MESSENGER_PAGE_ACCESS_TOKEN',
     'MESSENGER_VERIFY_TOKEN',
   ],
+  features: [
+    'Send/receive messages',
+    'Rich media (images, buttons)',
+    'Quick replies',
+    'Postback handling',
+    'Read receipts',
+  ],
   account: {
+    fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Messenger'),
     key: (a) => a.pageId,
   },

@@ -30,7 +30,10 @@ export const openaiProvider = defineProvider({
   typename: 'OpenAIIntegration',
   envSchema: env,
   envVars: ['OPENAI_API_KEY', 'OPENAI_ORG_ID'],
+  features: ["AI responses across the platform (the platform's key serves every organization)"],
   account: {
+    // Nothing to give: the platform's own account serves every organization.
+    fields: [],
     parse: (input) => parseAccount(account, input ?? {}, 'OpenAI'),
     // One per organization; the registry substitutes the organization id for an empty key.
     key: () => '',

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ProviderValues } from '../provider-values';
 import { defineProvider } from '../types';
-import { DNS_LABEL, parseAccount } from '../account-identifier';
+import { parseAccount } from '../account-identifier';
+import { accountSchema, type AccountFieldSpec } from '../account-fields';
 import { ShopifyClient } from './shopify.client';
 import { ShopifyCostPacer } from './shopify.cost-pacer';
 import { ShopifyDataSource } from './shopify.datasource';
@@ -29,15 +30,24 @@ const env = z
     message: 'SHOPIFY_ADMIN_ACCESS_TOKEN (or SHOPIFY_ADMIN_API_KEY and SHOPIFY_ADMIN_API_SECRET)',
   });
 
-const account = z.object({
-  storeName: z
-    .string()
-    .trim()
-    .toLowerCase()
-    // People paste the whole domain; accept it, keep only the store name.
-    .transform((s) => s.replace(/^https?:\/\//, '').replace(/\.myshopify\.com\/?$/, ''))
-    .pipe(z.string().regex(DNS_LABEL, 'storeName must be the "mystore" of mystore.myshopify.com')),
-});
+const accountFields: AccountFieldSpec[] = [
+  {
+    name: 'storeName',
+    title: 'Store name',
+    description: 'The "mystore" of mystore.myshopify.com (the whole domain may be pasted).',
+    example: 'mystore',
+    // People paste the whole domain; accept it, keep only the store name (a DNS label).
+    pattern: '^(?:https?://)?[a-z0-9][a-z0-9-]{0,62}(?:\\.myshopify\\.com)?/?$',
+    message: 'storeName must be the "mystore" of mystore.myshopify.com',
+    normalize: (value) =>
+      value
+        .toLowerCase()
+        .replace(/^https?:\/\//, '')
+        .replace(/\/$/, '')
+        .replace(/\.myshopify\.com$/, ''),
+  },
+];
+const account = accountSchema(accountFields) as unknown as z.ZodType<{ storeName: string }>;
 
 export const shopifyProvider = defineProvider({
   id: 'shopify',
@@ -45,7 +55,16 @@ export const shopifyProvider = defineProvider({
   typename: 'ShopifyIntegration',
   envSchema: env,
   envVars: ['SHOPIFY_ADMIN_API_KEY', 'SHOPIFY_ADMIN_API_SECRET', 'SHOPIFY_ADMIN_ACCESS_TOKEN'],
+  features: [
+    'Product lookup',
+    'Order tracking',
+    'Customer information',
+    'Inventory checks',
+    'Draft orders',
+    'Add to cart links',
+  ],
   account: {
+    fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Shopify'),
     key: (a) => a.storeName,
   },

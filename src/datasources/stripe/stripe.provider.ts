@@ -21,7 +21,10 @@ export const stripeProvider = defineProvider({
   typename: 'StripeIntegration',
   envSchema: env,
   envVars: ['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET'],
+  features: ['Platform subscription billing', 'Usage-based pricing', 'Payment processing'],
   account: {
+    // Nothing to give: the platform's own account serves every organization.
+    fields: [],
     parse: (input) => parseAccount(account, input ?? {}, 'Stripe'),
     key: () => '',
   },
