@@ -191,7 +191,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
     res.sendFile(path.join(PUBLIC_DIR, 'integrations.js'));
   });
   // Before any JSON parser: signatures are over the raw bytes.
-  app.use(webhookRouter(services.webhookInbox));
+  app.use(webhookRouter(services.webhookInbox, services.config.PUBLIC_BASE_URL));
   // A browser asking for /graphql gets the offline playground; API clients get GraphQL.
   app.get('/graphql', (req, res, next) => {
     if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {

@@ -47,6 +47,12 @@ afterAll(() => gw.close());
 const ORDER = shopifyPayloads.order(1001, { id: 77, email: 'ada@example.com' });
 
 describe(`verification (${ENGINE})`, () => {
+  test('GET on a provider without a subscription handshake is 404, as JSON', async () => {
+    const res = await fetch(`${gw.url}/webhooks/shopify`);
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as any).errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   test('a forged, tampered or differently signed delivery is refused with 401, stored nowhere and logged without its body', async () => {
     const marker = `secret-customer-${Date.now()}@example.com`;
     const delivery = { topic: 'orders/updated', shop: 'forged-store', payload: { ...ORDER, email: marker } };

@@ -20,6 +20,11 @@ const baseSchema = z.object({
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /**
+   * The gateway's address as providers call it (https://gateway.example.com), when a proxy stands in
+   * front: providers that sign the URL (Twilio) are verified against it.
+   */
+  PUBLIC_BASE_URL: z.string().url().optional(),
   /** Multiplies every @rateLimit budget; 0 turns per-organization limits off (load tests). */
   RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),

@@ -20,7 +20,7 @@ export const WEBHOOK_QUEUE = 'webhook';
 
 /** How a delivery was answered; the router turns it into a status code. */
 export type ReceiveResult =
-  | { status: 'stored'; eventId: string }
+  | { status: 'stored'; eventIds: string[] }
   | { status: 'duplicate' }
   | { status: 'bad-signature' }
   | { status: 'unreadable' };
@@ -74,26 +74,36 @@ export class WebhookInbox {
       logger.warn({ provider, bytes: request.rawBody.length }, 'webhook signature rejected');
       return { status: 'bad-signature' };
     }
-    const envelope = safely(() => webhooks.extract(request, env));
-    const accountKey = envelope && this.accountKeyOf(provider, envelope);
-    if (!envelope || accountKey === undefined) {
+    const extracted = safely(() => webhooks.extract(request, env));
+    const envelopes = extracted === undefined ? [] : Array.isArray(extracted) ? extracted : [extracted];
+    const keyed = envelopes.map((envelope) => ({
+      envelope,
+      accountKey: this.accountKeyOf(provider, envelope),
+    }));
+    if (keyed.length === 0 || keyed.some(({ accountKey }) => accountKey === undefined)) {
       logger.warn({ provider }, 'verified webhook without a readable event id, topic or account');
       return { status: 'unreadable' };
     }
-    const eventId = await this.db.transaction(async (trx) => {
-      const id = await this.events.insert(trx, {
-        provider,
-        providerEventId: envelope.eventId,
-        topic: envelope.topic,
-        accountKey,
-        payload: envelope.payload,
-      });
-      if (id) await this.jobs.enqueue(WEBHOOK_QUEUE, { eventId: id }, { trx, singletonKey: id });
-      return id;
+    // Every event of one delivery in one transaction: all stored with their jobs, or none.
+    const eventIds = await this.db.transaction(async (trx) => {
+      const ids: string[] = [];
+      for (const { envelope, accountKey } of keyed) {
+        const id = await this.events.insert(trx, {
+          provider,
+          providerEventId: envelope.eventId,
+          topic: envelope.topic,
+          accountKey: accountKey!,
+          payload: envelope.payload,
+        });
+        if (!id) continue;
+        await this.jobs.enqueue(WEBHOOK_QUEUE, { eventId: id }, { trx, singletonKey: id });
+        ids.push(id);
+      }
+      return ids;
     });
-    if (!eventId) return { status: 'duplicate' };
+    if (eventIds.length === 0) return { status: 'duplicate' };
     this.runner.wake();
-    return { status: 'stored', eventId };
+    return { status: 'stored', eventIds };
   }
 
   /** Re-queues a stored event (GraphQL's replay); the event's state goes back to pending. */

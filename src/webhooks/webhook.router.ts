@@ -14,7 +14,7 @@ const errorBody = (message: string, code: ErrorCode) => ({ errors: [{ message, e
  * `POST /webhooks/:provider`, and `/api/webhooks/messenger` (the seed's path) for Messenger. Mounted
  * before any JSON parser: the signature is over the bytes exactly as sent, so the body is read raw.
  */
-export function webhookRouter(inbox: WebhookInbox): Router {
+export function webhookRouter(inbox: WebhookInbox, publicBaseUrl: string | undefined): Router {
   const router = express.Router();
   const raw = express.raw({ type: () => true, limit: MAX_BODY });
 
@@ -42,9 +42,10 @@ export function webhookRouter(inbox: WebhookInbox): Router {
     const logger = res.locals.logger as Logger;
     const provider = res.locals.webhookProvider as ProviderId;
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const publicUrl = `${publicBaseUrl?.replace(/\/+$/, '') ?? `${req.protocol}://${req.get('host')}`}${req.originalUrl}`;
     const result = await inbox.receive(
       provider,
-      { rawBody, headers: req.headers, url: req.originalUrl },
+      { rawBody, headers: req.headers, url: req.originalUrl, publicUrl },
       logger,
     );
     switch (result.status) {
@@ -64,6 +65,19 @@ export function webhookRouter(inbox: WebhookInbox): Router {
     }
   };
 
+  // A provider's subscription handshake (Meta verifies a callback URL with a GET before using it).
+  const handshake: RequestHandler = (req, res) => {
+    const provider = res.locals.webhookProvider as ProviderId;
+    const answer = inbox.webhooksOf(provider)?.handshake?.(req.query, inbox.envFor(provider));
+    if (!answer) {
+      res.status(404).json(errorBody('This provider has no webhook handshake.', 'NOT_FOUND'));
+      return;
+    }
+    res.status(answer.status).type('text/plain').send(answer.body);
+  };
+
+  router.get('/webhooks/:provider', checkProvider(), handshake);
+  router.get('/api/webhooks/messenger', checkProvider('messenger'), handshake);
   router.post('/webhooks/:provider', checkProvider(), raw, receive);
   router.post('/api/webhooks/messenger', checkProvider('messenger'), raw, receive);
   return router;

@@ -10,6 +10,18 @@ export interface WebhookRequest {
   headers: IncomingHttpHeaders;
   /** The path and query string the provider called (some providers sign the URL too). */
   url: string;
+  /**
+   * The full URL as the provider called it from outside: PUBLIC_BASE_URL + url when set (behind a
+   * proxy the gateway cannot see the public host), else the host and scheme of the request.
+   */
+  publicUrl: string;
+}
+
+/** The answer to a provider's subscription handshake (e.g. Meta's `hub.challenge` GET). */
+export interface WebhookHandshake {
+  status: number;
+  /** Sent as text/plain: the challenge echoed, or a short refusal. */
+  body: string;
 }
 
 /** What a provider's extractor reads from a verified delivery. */
@@ -59,8 +71,13 @@ export interface ProviderWebhooks<Env> {
   configured(env: Env): boolean;
   /** The signature over the raw bytes, compared in constant time with the length checked first. */
   verify(request: WebhookRequest, env: Env): boolean;
-  /** The event's identity, or undefined when a verified delivery lacks it (answered 400). */
-  extract(request: WebhookRequest, env: Env): WebhookEnvelope | undefined;
+  /**
+   * The event's identity, or undefined when a verified delivery lacks it (answered 400). A provider
+   * that batches several events in one delivery (Messenger's `entry[].messaging[]`) returns each.
+   */
+  extract(request: WebhookRequest, env: Env): WebhookEnvelope | readonly WebhookEnvelope[] | undefined;
+  /** Answers `GET` on the provider's webhook path (a subscription handshake); 404 without. */
+  handshake?(query: Record<string, unknown>, env: Env): WebhookHandshake;
   /** Acts on one event; throwing retries it with backoff. Unknown topics answer 'unsupported'. */
   handle(event: InboundEvent, deps: WebhookHandlerDeps): Promise<WebhookOutcome>;
   /** Topics handled even when no organization holds the account (a store's privacy requests). */
