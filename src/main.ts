@@ -54,6 +54,13 @@ async function main() {
     logger.info({ port: config.PORT, providers: ready }, 'switchboard listening');
   });
   server.keepAliveTimeout = 65_000;
+  // The demo token is printed once the port accepts connections (listen resolves HOST first, which
+  // can take a while on a busy machine): whoever copies it can use it at once. A port in use ends
+  // the start with its message instead of an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
 
   if (devSecret) {
     const token = await issueToken(

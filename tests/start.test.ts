@@ -61,7 +61,12 @@ test('npm start with no configuration serves /healthz, GraphQL with the printed 
   expect(token).toBeDefined();
   expect(first.output).toMatch(/development secret in .*dev-jwt-secret \(kept across restarts/);
 
-  const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+  // The token is printed once the gateway listens.
+  const health = await fetch(`http://127.0.0.1:${port}/healthz`).catch((error) => {
+    throw new Error(
+      `/healthz unreachable after the token was printed (${error.cause ?? error}); output:\n${first.output}`,
+    );
+  });
   expect(health.status).toBe(200);
   expect(await viewerOf(port, token!)).toEqual({
     data: { viewer: { role: 'ADMIN', organization: { name: 'Demo organization' } } },
