@@ -221,3 +221,19 @@ test('an error masked as INTERNAL_SERVER_ERROR is logged once at error level wit
     spy.mockRestore();
   }
 });
+
+test.each([
+  ['KLAVIYO', 'lists(first: 1) { edges { node { id } } }', () => klaviyoSim.failNext(503)],
+  ['KUSTOMER', `customer(id: "${CUSTOMER_ID}") { id }`, () => kustomerSim.failNext(503)],
+])("a retried %s call's log line carries the request id", async (provider, fields, fail) => {
+  fail();
+  const { body, warnings } = await run(integration(provider, fields));
+  expect(body.errors).toBeUndefined();
+  expect(warnings.filter((l) => l.msg === 'retrying provider call')).toEqual([
+    expect.objectContaining({
+      provider: provider.toLowerCase(),
+      status: 503,
+      requestId: expect.stringMatching(/^test-/),
+    }),
+  ]);
+});

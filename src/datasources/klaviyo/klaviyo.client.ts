@@ -1,7 +1,11 @@
-import type { IntegrationHealth } from '../types';
 import { GatewayError } from '../../errors/gateway-error';
-import type { ProviderHttpClient } from '../../http/provider-http';
 import { pathSegment } from '../input-rules';
+import {
+  ProviderClient,
+  type ProviderCall,
+  type ProviderClientOptions,
+  type Query,
+} from '../provider-client';
 import { KLAVIYO_OPERATIONS, type KlaviyoOperationId } from './klaviyo.operations';
 import type { KlaviyoRateLimiter } from './klaviyo.rate-limiter';
 import type { KlaviyoKeyAccount } from './klaviyo.key-account';
@@ -14,12 +18,15 @@ export interface KlaviyoSettings {
   companyId: string;
   /** Whether admin-key calls require the key's account to be this company id. */
   checkKeyAccount: boolean;
+  /** Both outlive the request: limits are counted per account, the key's account is asked once. */
+  limiter: KlaviyoRateLimiter;
+  keyAccount: KlaviyoKeyAccount;
 }
 
 export interface KlaviyoCallOptions {
   /** Value for `{id}` in the path; validated by the caller, encoded here. */
   id?: string;
-  query?: Record<string, string | undefined>;
+  query?: Query;
   body?: unknown;
 }
 
@@ -33,14 +40,20 @@ const JSON_API = 'application/vnd.api+json';
  * the organization's own Klaviyo account before any admin-key call.
  * https://developers.klaviyo.com/en/docs/authenticate_  https://developers.klaviyo.com/en/docs/api_versioning_and_deprecation_policy
  */
-export class KlaviyoClient {
+export class KlaviyoClient extends ProviderClient<KlaviyoOperationId> {
   constructor(
-    private readonly http: ProviderHttpClient,
+    deps: Pick<ProviderClientOptions, 'http' | 'health' | 'logger'>,
     private readonly settings: KlaviyoSettings,
-    private readonly limiter: KlaviyoRateLimiter,
-    private readonly keyAccount: KlaviyoKeyAccount,
-    private readonly health: IntegrationHealth,
-  ) {}
+  ) {
+    super({
+      ...deps,
+      provider: 'klaviyo',
+      providerName: 'Klaviyo',
+      accountKey: settings.companyId,
+      baseUrl: settings.baseUrl,
+      mediaType: JSON_API,
+    });
+  }
 
   get companyId(): string {
     return this.settings.companyId;
@@ -59,10 +72,10 @@ export class KlaviyoClient {
    * read the platform account's data. The account's id is its public company id (GET /api/accounts).
    */
   async assertKeyMatchesAccount(): Promise<void> {
-    const accountId = await this.keyAccount.accountId(() => this.fetchKeyAccountId());
+    const accountId = await this.settings.keyAccount.accountId(() => this.fetchKeyAccountId());
     if (this.settings.checkKeyAccount && accountId !== this.settings.companyId) {
       const message = `The platform's Klaviyo private key belongs to a different Klaviyo account than company id "${this.settings.companyId}"; admin-key calls are refused for this organization.`;
-      await this.health.authFailed(message);
+      await this.options.health.authFailed(message);
       throw new GatewayError('UPSTREAM_AUTH_FAILED', message);
     }
   }
@@ -76,42 +89,52 @@ export class KlaviyoClient {
     return id;
   }
 
-  private async send<T>(operation: KlaviyoOperationId, options: KlaviyoCallOptions): Promise<T> {
+  protected override defaultHeaders(): Record<string, string> {
+    return { revision: this.settings.revision };
+  }
+
+  protected override authHeaders(call: ProviderCall<KlaviyoOperationId>): Record<string, string> {
+    return isPrivate(call) ? { authorization: `Klaviyo-API-Key ${this.settings.privateKey}` } : {};
+  }
+
+  protected override beforeCall(call: ProviderCall<KlaviyoOperationId>): Promise<void> {
+    const operation = call.operation;
+    // A programming error: every Klaviyo call goes through `call`, which names its operation.
+    if (operation === undefined) throw new Error('A Klaviyo call must name its operation.');
+    return this.settings.limiter.take(
+      `${this.settings.companyId}:${operation}`,
+      KLAVIYO_OPERATIONS[operation].limit,
+    );
+  }
+
+  protected override onAuthFailed(call: ProviderCall<KlaviyoOperationId>): void {
+    if (isPrivate(call)) this.settings.keyAccount.forget();
+  }
+
+  /**
+   * Only an admin-key call past the key-account check proves the credentials serve this
+   * organization; client-API calls need no key and GET /api/accounts precedes the check.
+   */
+  protected override provesCredentials(call: ProviderCall<KlaviyoOperationId>): boolean {
+    return isPrivate(call) && call.operation !== 'get_accounts';
+  }
+
+  private send<T>(operation: KlaviyoOperationId, options: KlaviyoCallOptions): Promise<T> {
     const def = KLAVIYO_OPERATIONS[operation];
-    await this.limiter.take(`${this.settings.companyId}:${operation}`, def.limit);
-    const headers: Record<string, string> = { revision: this.settings.revision, accept: JSON_API };
-    const query = new URLSearchParams();
-    if (def.auth === 'private') headers.authorization = `Klaviyo-API-Key ${this.settings.privateKey}`;
-    else query.set('company_id', this.settings.companyId);
-    for (const [key, value] of Object.entries(options.query ?? {}))
-      if (value !== undefined) query.set(key, value);
-    if (options.body !== undefined) headers['content-type'] = JSON_API;
     // Ids were checked by the data source; this guards the path against one that was not.
     const path = def.path.includes('{id}')
       ? def.path.replace('{id}', encodeURIComponent(pathSegment(options.id ?? '', 'id')))
       : def.path;
-    const search = query.toString();
-    const response = await this.http.request({
-      provider: 'klaviyo',
-      providerName: 'Klaviyo',
-      accountKey: this.settings.companyId,
-      method: def.method,
-      url: `${this.settings.baseUrl}${path}${search ? `?${search}` : ''}`,
-      headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    return this.request<T>(def.method, path, {
+      // The client API names the account in the query and carries no secret.
+      query:
+        def.auth === 'private' ? options.query : { company_id: this.settings.companyId, ...options.query },
+      body: options.body,
       idempotent: def.idempotent,
-      health: {
-        authFailed: (message) => {
-          if (def.auth === 'private') this.keyAccount.forget();
-          return this.health.authFailed(message);
-        },
-        // Only an admin-key call past the key-account check proves the credentials serve this
-        // organization; client-API calls need no key and GET /api/accounts precedes the check.
-        ...(def.auth === 'private' && operation !== 'get_accounts'
-          ? { authSucceeded: () => this.health.authSucceeded() }
-          : {}),
-      },
+      operation,
     });
-    return response.body as T;
   }
 }
+
+const isPrivate = (call: ProviderCall<KlaviyoOperationId>) =>
+  call.operation !== undefined && KLAVIYO_OPERATIONS[call.operation].auth === 'private';

@@ -60,19 +60,18 @@ export const klaviyoProvider = defineProvider({
   },
   createDataSource({ env, account, http, logger, health, shared }) {
     const client = new KlaviyoClient(
-      http,
+      { http, health, logger },
       {
         baseUrl: env.KLAVIYO_API_BASE_URL.replace(/\/+$/, ''),
         revision: env.KLAVIYO_API_REVISION,
         privateKey: env.KLAVIYO_PRIVATE_API_KEY,
         companyId: account.companyId,
         checkKeyAccount: keyAccountCheck(env),
+        // Both outlive the request: limits are counted per account across requests, and the key's
+        // account is looked up once.
+        limiter: shared('rate-limiter', () => new KlaviyoRateLimiter()),
+        keyAccount: shared('key-account', () => new KlaviyoKeyAccount()),
       },
-      // Both outlive the request: limits are counted per account across requests, and the key's
-      // account is looked up once.
-      shared('rate-limiter', () => new KlaviyoRateLimiter()),
-      shared('key-account', () => new KlaviyoKeyAccount()),
-      health,
     );
     return new KlaviyoDataSource(client, new ProviderValues('klaviyo', logger));
   },

@@ -1,5 +1,5 @@
-import type { IntegrationHealth } from '../types';
-import type { ProviderHttpClient } from '../../http/provider-http';
+import type { UpstreamResponse } from '../../http/provider-http';
+import { ProviderClient, type ProviderClientOptions } from '../provider-client';
 import type { KustomerRateLimitState } from './kustomer.rate-limit';
 
 export interface KustomerSettings {
@@ -7,6 +7,8 @@ export interface KustomerSettings {
   baseUrl: string;
   apiKey: string;
   subdomain: string;
+  /** Kustomer's quota is org-wide: remembered across requests. */
+  limits: KustomerRateLimitState;
 }
 
 /**
@@ -15,41 +17,29 @@ export interface KustomerSettings {
  * https://developer.kustomer.com/kustomer-api-docs/reference/authentication
  * https://developer.kustomer.com/kustomer-api-docs/reference/rate-limiting
  */
-export class KustomerClient {
+export class KustomerClient extends ProviderClient {
   constructor(
-    private readonly http: ProviderHttpClient,
+    deps: Pick<ProviderClientOptions, 'http' | 'health' | 'logger'>,
     private readonly settings: KustomerSettings,
-    private readonly limits: KustomerRateLimitState,
-    private readonly health: IntegrationHealth,
-  ) {}
-
-  async request<T>(
-    method: 'GET' | 'POST',
-    path: string,
-    options: { query?: Record<string, string | undefined>; body?: unknown; idempotent?: boolean } = {},
-  ): Promise<T> {
-    const org = this.settings.subdomain;
-    this.limits.check(org);
-    const query = new URLSearchParams();
-    for (const [key, value] of Object.entries(options.query ?? {}))
-      if (value !== undefined) query.set(key, value);
-    const search = query.toString();
-    const response = await this.http.request({
+  ) {
+    super({
+      ...deps,
       provider: 'kustomer',
       providerName: 'Kustomer',
-      accountKey: org,
-      method,
-      url: `${this.settings.baseUrl}${path}${search ? `?${search}` : ''}`,
-      headers: {
-        authorization: `Bearer ${this.settings.apiKey}`,
-        accept: 'application/json',
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-      ...(options.idempotent !== undefined ? { idempotent: options.idempotent } : {}),
-      inspect: (res) => this.limits.record(org, res.headers['x-ratelimit-remaining']),
-      health: this.health,
+      accountKey: settings.subdomain,
+      baseUrl: settings.baseUrl,
     });
-    return response.body as T;
+  }
+
+  protected override authHeaders(): Record<string, string> {
+    return { authorization: `Bearer ${this.settings.apiKey}` };
+  }
+
+  protected override beforeCall(): void {
+    this.settings.limits.check(this.settings.subdomain);
+  }
+
+  protected override afterCall(response: UpstreamResponse): void {
+    this.settings.limits.record(this.settings.subdomain, response.headers['x-ratelimit-remaining']);
   }
 }

@@ -50,11 +50,14 @@ export const kustomerProvider = defineProvider({
       '',
     );
     const client = new KustomerClient(
-      http,
-      { baseUrl, apiKey: env.KUSTOMER_API_KEY, subdomain: account.subdomain },
-      // Kustomer's quota is org-wide: remembered across requests.
-      shared('rate-limit', () => new KustomerRateLimitState()),
-      health,
+      { http, health, logger },
+      {
+        baseUrl,
+        apiKey: env.KUSTOMER_API_KEY,
+        subdomain: account.subdomain,
+        // Kustomer's quota is org-wide: remembered across requests.
+        limits: shared('rate-limit', () => new KustomerRateLimitState()),
+      },
     );
     return new KustomerDataSource(client, new ProviderValues('kustomer', logger));
   },

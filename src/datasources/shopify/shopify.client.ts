@@ -1,8 +1,7 @@
-import type { IntegrationHealth } from '../types';
 import { GatewayError } from '../../errors/gateway-error';
-import type { ProviderHttpClient, UpstreamResponse } from '../../http/provider-http';
+import type { UpstreamResponse } from '../../http/provider-http';
 import { UpstreamFailure } from '../../http/upstream-failure';
-import type { Logger } from '../../observability/logger';
+import { ProviderClient, type ProviderCall, type ProviderClientOptions } from '../provider-client';
 import type { ShopifyCost, ShopifyCostPacer } from './shopify.cost-pacer';
 import type { ShopifyTokenCache } from './shopify.token';
 
@@ -11,6 +10,16 @@ export interface ShopifyCredentials {
   accessToken?: string | undefined;
   /** Otherwise tokens come from the client-credentials grant. */
   tokens?: ShopifyTokenCache | undefined;
+}
+
+export interface ShopifySettings {
+  /** The store name, the account key. */
+  store: string;
+  /** `SHOPIFY_API_BASE_URL` with `{store}` already replaced. */
+  storeBaseUrl: string;
+  apiVersion: string;
+  credentials: ShopifyCredentials;
+  pacer?: ShopifyCostPacer | undefined;
 }
 
 /** Longest wait for the cost bucket before answering UPSTREAM_RATE_LIMITED instead. */
@@ -24,61 +33,39 @@ interface GraphQLBody {
 
 /**
  * Sends Admin GraphQL documents for one store. Knows Shopify's wire rules: the versioned endpoint,
- * the X-Shopify-Access-Token header, and throttling reported in the body with HTTP 200.
+ * the X-Shopify-Access-Token header, pacing by query cost, and throttling reported in the body with
+ * HTTP 200. The GraphQL document is the operation the hooks see.
  * https://shopify.dev/docs/api/admin-graphql  https://shopify.dev/docs/api/usage/limits
  */
-export class ShopifyClient {
+export class ShopifyClient extends ProviderClient<string> {
   constructor(
-    private readonly http: ProviderHttpClient,
-    private readonly store: string,
-    /** `SHOPIFY_API_BASE_URL` with `{store}` already replaced. */
-    private readonly storeBaseUrl: string,
-    private readonly apiVersion: string,
-    private readonly credentials: ShopifyCredentials,
-    private readonly health: IntegrationHealth,
-    private readonly logger?: Logger,
-    private readonly pacer?: ShopifyCostPacer,
-  ) {}
+    deps: Pick<ProviderClientOptions, 'http' | 'health' | 'logger'>,
+    private readonly settings: ShopifySettings,
+  ) {
+    super({
+      ...deps,
+      provider: 'shopify',
+      providerName: 'Shopify',
+      accountKey: settings.store,
+      baseUrl: settings.storeBaseUrl,
+    });
+  }
 
-  /** Runs a query (retried on transient failures) or a mutation (never retried after a 5xx). */
+  /**
+   * Runs a query (retried on transient failures; identical ones in flight share one call) or a
+   * mutation (never retried after a 5xx, never shared).
+   */
   async execute<T>(
     document: string,
     variables: Record<string, unknown>,
     kind: 'query' | 'mutation',
   ): Promise<T> {
-    const token = await this.accessToken();
-    await this.pacer?.beforeCall(this.store, document, MAX_PACING_WAIT_MS);
-    const response = await this.http.request({
-      provider: 'shopify',
-      providerName: 'Shopify',
-      accountKey: this.store,
-      method: 'POST',
-      url: `${this.storeBaseUrl}/admin/api/${this.apiVersion}/graphql.json`,
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        'x-shopify-access-token': token,
-      },
-      body: JSON.stringify({ query: document, variables }),
+    const body = await this.post<GraphQLBody>(`/admin/api/${this.settings.apiVersion}/graphql.json`, {
+      body: { query: document, variables },
       idempotent: kind === 'query',
-      inspect: (answer) => {
-        this.pacer?.afterCall(
-          this.store,
-          document,
-          (answer.body as GraphQLBody | undefined)?.extensions?.cost,
-        );
-        checkThrottle(answer);
-      },
-      logger: this.logger,
-      health: {
-        authFailed: (message) => {
-          this.credentials.tokens?.forget(this.store);
-          return this.health.authFailed(message);
-        },
-        authSucceeded: () => this.health.authSucceeded(),
-      },
+      shareable: kind === 'query',
+      operation: document,
     });
-    const body = response.body as GraphQLBody;
     if (typeof body !== 'object' || body === null) {
       throw new GatewayError('UPSTREAM_ERROR', 'Shopify answered with something that is not GraphQL.');
     }
@@ -92,14 +79,33 @@ export class ShopifyClient {
     return body.data as T;
   }
 
+  protected override async authHeaders(): Promise<Record<string, string>> {
+    return { 'x-shopify-access-token': await this.accessToken() };
+  }
+
+  protected override beforeCall(call: ProviderCall<string>): Promise<void> | void {
+    return this.settings.pacer?.beforeCall(this.settings.store, call.operation ?? '', MAX_PACING_WAIT_MS);
+  }
+
+  protected override afterCall(response: UpstreamResponse, call: ProviderCall<string>): void {
+    const cost = (response.body as GraphQLBody | undefined)?.extensions?.cost;
+    this.settings.pacer?.afterCall(this.settings.store, call.operation ?? '', cost);
+    checkThrottle(response);
+  }
+
+  protected override onAuthFailed(): void {
+    this.settings.credentials.tokens?.forget(this.settings.store);
+  }
+
   private async accessToken(): Promise<string> {
-    if (this.credentials.accessToken) return this.credentials.accessToken;
-    if (!this.credentials.tokens) throw new GatewayError('PROVIDER_NOT_CONFIGURED');
+    const { credentials, store, storeBaseUrl } = this.settings;
+    if (credentials.accessToken) return credentials.accessToken;
+    if (!credentials.tokens) throw new GatewayError('PROVIDER_NOT_CONFIGURED');
     try {
-      return await this.credentials.tokens.tokenFor(this.store, this.storeBaseUrl);
+      return await credentials.tokens.tokenFor(store, storeBaseUrl, this.options.logger);
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'UPSTREAM_AUTH_FAILED')
-        await this.health.authFailed(error.message);
+        await this.options.health.authFailed(error.message);
       throw error;
     }
   }

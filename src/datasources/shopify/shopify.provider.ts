@@ -84,15 +84,15 @@ export const shopifyProvider = defineProvider({
       '',
     );
     const client = new ShopifyClient(
-      http,
-      account.storeName,
-      storeBaseUrl,
-      env.SHOPIFY_API_VERSION,
-      { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
-      health,
-      logger,
-      // Shopify's cost bucket is per app and store: one pacer for every request to a store.
-      shared('cost-pacer', () => new ShopifyCostPacer()),
+      { http, health, logger },
+      {
+        store: account.storeName,
+        storeBaseUrl,
+        apiVersion: env.SHOPIFY_API_VERSION,
+        credentials: { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
+        // Shopify's cost bucket is per app and store: one pacer for every request to a store.
+        pacer: shared('cost-pacer', () => new ShopifyCostPacer()),
+      },
     );
     return new ShopifyDataSource(client, account.storeName, new ProviderValues('shopify', logger));
   },

@@ -1,5 +1,6 @@
 import { GatewayError } from '../../errors/gateway-error';
 import type { ProviderHttpClient } from '../../http/provider-http';
+import type { Logger } from '../../observability/logger';
 
 interface CachedToken {
   token: string;
@@ -25,12 +26,13 @@ export class ShopifyTokenCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async tokenFor(store: string, storeBaseUrl: string): Promise<string> {
+  /** `logger`: the asking request's, so a retried or failed token call carries its request id. */
+  async tokenFor(store: string, storeBaseUrl: string, logger?: Logger): Promise<string> {
     const cached = this.tokens.get(store);
     if (cached && cached.refreshAt > this.now()) return cached.token;
     let pending = this.inFlight.get(store);
     if (!pending) {
-      pending = this.fetchToken(store, storeBaseUrl).finally(() => this.inFlight.delete(store));
+      pending = this.fetchToken(store, storeBaseUrl, logger).finally(() => this.inFlight.delete(store));
       this.inFlight.set(store, pending);
     }
     return pending;
@@ -41,7 +43,7 @@ export class ShopifyTokenCache {
     this.tokens.delete(store);
   }
 
-  private async fetchToken(store: string, storeBaseUrl: string): Promise<string> {
+  private async fetchToken(store: string, storeBaseUrl: string, logger?: Logger): Promise<string> {
     const body = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: this.credentials.clientId,
@@ -59,6 +61,7 @@ export class ShopifyTokenCache {
         body,
         // Asking for a token twice is harmless.
         idempotent: true,
+        ...(logger ? { logger } : {}),
       });
     } catch (error) {
       throw this.explain(error, store);
