@@ -90,8 +90,25 @@ test('lists page through Relay connections built from links.next', async () => {
   );
   expect(second.data.lists.edges.map((e: any) => e.node.id)).toEqual(['LST011', 'LST012']);
   expect(second.data.lists.pageInfo).toEqual({ hasNextPage: false, hasPreviousPage: true });
+  // Klaviyo receives its own cursor (the one in links.next); the client's cursor is opaque.
   const getLists = sim.requests.filter((r) => r.operationId === 'get_lists');
-  expect(getLists[1]!.query['page[cursor]']).toBe(after);
+  expect(getLists[1]!.query['page[cursor]']).toBe(Buffer.from('offset:10').toString('base64url'));
+  expect(after).not.toBe(getLists[1]!.query['page[cursor]']);
+});
+
+test("a cursor from another connection, or Klaviyo's own raw cursor, is refused before any call", async () => {
+  sim.reset();
+  const foreign = [
+    Buffer.from('kustomer:2:10').toString('base64url'),
+    Buffer.from('offset:10').toString('base64url'),
+    'not a cursor',
+  ];
+  for (const after of foreign) {
+    const { errors } = await klaviyo('lists(first: 10, after: $after) { edges { cursor } }', { after });
+    expect(errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(errors?.[0]?.message).toBe('after is not a cursor from this connection.');
+  }
+  expect(sim.requests.filter((r) => r.operationId === 'get_lists')).toHaveLength(0);
 });
 
 test('a page larger than Klaviyo allows is refused before any call', async () => {

@@ -1,7 +1,7 @@
 import { GatewayError } from '../../errors/gateway-error';
-import type { Connection } from '../connection';
+import { cursorCodec, pageConnection, pageSize, type Connection, type PageArgs } from '../paging';
 
-export type { Connection } from '../connection';
+export type { Connection } from '../paging';
 
 /** Kustomer's list envelope: `meta` {page, pageSize, ...} and `links` {self, first, prev, next, last}. */
 export interface KustomerList<R> {
@@ -13,59 +13,40 @@ export interface KustomerList<R> {
 /** Most Kustomer lists allow pageSize up to 100. https://developer.kustomer.com/docs/concepts/pagination */
 const MAX_PAGE_SIZE = 100;
 
-interface PageCursor {
-  page: number;
-  size: number;
-}
-
-const encode = (cursor: PageCursor) => Buffer.from(`${cursor.page}:${cursor.size}`).toString('base64url');
-
-function decode(cursor: string): PageCursor {
-  const match = /^([0-9]{1,6}):([0-9]{1,3})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  const page = Number(match?.[1]);
-  const size = Number(match?.[2]);
-  if (!match || page < 1 || size < 1 || size > MAX_PAGE_SIZE)
-    throw new GatewayError('BAD_USER_INPUT', 'after is not a cursor from this connection.');
-  return { page, size };
-}
+const cursors = cursorCodec('kustomer');
 
 /**
  * Relay arguments to Kustomer's `page` (from 1) and `pageSize`. A cursor holds the page to read next
- * and the page size it was made with, so pages stay aligned even if `first` changes.
+ * and the page size it was made with (`<page>:<size>`), so pages stay aligned even if `first` changes.
  */
-export function pageQuery(args: { first?: number | null; after?: string | null }): {
-  page: string;
-  pageSize: string;
-} {
+export function pageQuery(args: PageArgs): { page: string; pageSize: string } {
   if (args.after) {
-    const { page, size } = decode(args.after);
+    const match = /^([0-9]{1,6}):([0-9]{1,3})$/.exec(cursors.decode(args.after));
+    const page = Number(match?.[1]);
+    const size = Number(match?.[2]);
+    if (!match || page < 1 || size < 1 || size > MAX_PAGE_SIZE)
+      throw new GatewayError('BAD_USER_INPUT', 'after is not a cursor from this connection.');
     return { page: String(page), pageSize: String(size) };
   }
-  const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE_SIZE}.`);
-  }
-  return { page: '1', pageSize: String(first) };
+  return { page: '1', pageSize: String(pageSize(args.first, MAX_PAGE_SIZE)) };
 }
 
-/** Every edge of a page carries the cursor of the next page; `links.next` says whether there is one. */
+/** `links.next` says whether there is another page; its number is ours to count. */
 export function toConnection<R, T>(
   list: KustomerList<R>,
   query: { page: string; pageSize: string },
   map: (raw: R) => T,
 ): Connection<T> {
   const page = Number(query.page);
-  const size = Number(query.pageSize);
-  const next = list.links?.next ? encode({ page: page + 1, size }) : null;
-  const edgeCursor = next ?? encode({ page, size });
-  return {
+  const size = query.pageSize;
+  return pageConnection(
+    cursors,
     // No contract promises `data` on every answer: a page without it is an empty page.
-    edges: (list.data ?? []).map((raw) => ({ cursor: edgeCursor, node: map(raw) })),
-    pageInfo: {
-      hasNextPage: next !== null,
+    (list.data ?? []).map(map),
+    {
+      next: list.links?.next ? `${page + 1}:${size}` : null,
+      current: `${page}:${size}`,
       hasPreviousPage: page > 1,
-      startCursor: page > 1 ? encode({ page, size }) : null,
-      endCursor: next,
     },
-  };
+  );
 }

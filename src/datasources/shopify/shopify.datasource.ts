@@ -1,13 +1,18 @@
 import DataLoader from 'dataloader';
-import type { PageArgs as BasePageArgs } from '../connection';
 import { GatewayError } from '../../errors/gateway-error';
 import { freeText, printable } from '../input-rules';
+import {
+  cursorCodec,
+  pageSize,
+  relayConnection,
+  type Connection,
+  type PageArgs as BasePageArgs,
+} from '../paging';
 import type { ProviderValues } from '../provider-values';
 import type { ShopifyClient } from './shopify.client';
 import { toGid, numericId } from './shopify.ids';
 import * as Q from './shopify.queries';
 import {
-  mapConnection,
   mapCustomer,
   mapDraftOrder,
   mapInventoryLevels,
@@ -15,7 +20,6 @@ import {
   mapOrder,
   mapProduct,
   mapVariant,
-  type Connection,
   type RawCustomer,
   type RawDraftOrder,
   type RawInventoryItem,
@@ -58,15 +62,14 @@ function nodeLoader<T>(client: ShopifyClient, document: string, typename: string
   );
 }
 
+/** Shopify's own cursors, wrapped so a cursor from another connection is refused here. */
+const cursors = cursorCodec('shopify');
+
 function pageVariables(args: PageArgs) {
-  const first = args.first ?? 20;
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
-    throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_PAGE}.`);
-  }
   // The search is the caller's own Shopify query (quotes are its syntax), sent as a variable.
   return {
-    first,
-    after: args.after == null ? null : printable(args.after, 'after'),
+    first: pageSize(args.first, MAX_PAGE),
+    after: args.after == null ? null : cursors.decode(args.after),
     query: args.query == null ? null : printable(args.query, 'query'),
   };
 }
@@ -107,7 +110,7 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.products, (n) => mapProduct(n, this, this.values));
+    return relayConnection(cursors, data.products, (n) => mapProduct(n, this, this.values));
   }
 
   async product(id: string) {
@@ -131,7 +134,7 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.orders, (n) => mapOrder(n, this, this.values));
+    return relayConnection(cursors, data.orders, (n) => mapOrder(n, this, this.values));
   }
 
   /** Order tracking: by id, or by the name the shopper knows (#1001). */
@@ -168,7 +171,7 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.customers, (n) => mapCustomer(n, this, this.values));
+    return relayConnection(cursors, data.customers, (n) => mapCustomer(n, this, this.values));
   }
 
   async customer(id: string) {
@@ -193,7 +196,7 @@ export class ShopifyDataSource {
       { first, after },
       'query',
     );
-    return mapConnection(data.locations, mapLocation);
+    return relayConnection(cursors, data.locations, mapLocation);
   }
 
   async draftOrders(args: PageArgs) {
@@ -202,7 +205,7 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return mapConnection(data.draftOrders, (n) => mapDraftOrder(n, this.values));
+    return relayConnection(cursors, data.draftOrders, (n) => mapDraftOrder(n, this.values));
   }
 
   async createDraftOrder(input: {

@@ -3,11 +3,8 @@
  * Models that have fields resolved later (a variant's stock, an order's customer) carry the data
  * source they came from, so those fields are fetched from the same store in the same request.
  */
-import type { Connection } from '../connection';
 import type { ProviderValues } from '../provider-values';
 import type { ShopifyDataSource } from './shopify.datasource';
-
-export type { Connection } from '../connection';
 
 interface MoneyBag {
   shopMoney: { amount: string; currencyCode: string };
@@ -231,8 +228,3 @@ export const mapDraftOrder = (d: RawDraftOrder, v: ProviderValues) => ({
   total: money(d.totalPriceSet),
 });
 export type ShopifyDraftOrderModel = ReturnType<typeof mapDraftOrder>;
-
-export const mapConnection = <R, T>(raw: Connection<R>, map: (node: R) => T): Connection<T> => ({
-  edges: raw.edges.map((edge) => ({ cursor: edge.cursor, node: map(edge.node) })),
-  pageInfo: raw.pageInfo,
-});
