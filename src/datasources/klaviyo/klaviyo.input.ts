@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import * as contact from '../contact-rules';
 import { filterValue, printable } from '../input-rules';
 
 /**
@@ -7,9 +8,6 @@ import { filterValue, printable } from '../input-rules';
  * escaped. https://developers.klaviyo.com/en/docs/filtering_ Control characters are refused before
  * anything is trimmed (src/datasources/input-rules.ts).
  */
-const EMAIL = /^[^\s@"'\\(),]{1,64}@[^\s@"'\\(),]+\.[^\s@"'\\(),]+$/;
-/** Klaviyo stores phone numbers in E.164. https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api */
-const E164 = /^\+[1-9][0-9]{6,14}$/;
 const EXTERNAL_ID = /^[A-Za-z0-9_.:@+-]{1,200}$/;
 /** List, segment and metric ids are short alphanumerics; profile and campaign ids are ULIDs. */
 const KLAVIYO_ID = /^[A-Za-z0-9]{1,64}$/;
@@ -21,19 +19,12 @@ export function klaviyoId(kind: string, id: string): string {
   return trimmed;
 }
 
-export function email(value: string): string {
-  const trimmed = filterValue(value, 'email').trim();
-  if (trimmed.length > 254 || !EMAIL.test(trimmed))
-    throw new GatewayError('BAD_USER_INPUT', 'email is not a valid email address.');
-  return trimmed;
-}
+/** The shared email rule, after Klaviyo's own: nothing that could leave a quoted filter value. */
+export const email = (value: string): string => contact.email(filterValue(value, 'email'), 'email');
 
-export function phoneNumber(value: string): string {
-  const compact = filterValue(value, 'phoneNumber').replace(/[\s().-]/g, '');
-  if (!E164.test(compact))
-    throw new GatewayError('BAD_USER_INPUT', 'phoneNumber must be in E.164 form, such as +15005550006.');
-  return compact;
-}
+/** Klaviyo stores phone numbers in E.164. https://developers.klaviyo.com/en/docs/collect_email_and_sms_consent_via_api */
+export const phoneNumber = (value: string): string =>
+  contact.phone(filterValue(value, 'phoneNumber'), 'phoneNumber');
 
 export function externalId(value: string): string {
   const trimmed = filterValue(value, 'externalId').trim();

@@ -1,4 +1,5 @@
 import { GatewayError } from '../../errors/gateway-error';
+import * as contact from '../contact-rules';
 import { freeText, printable } from '../input-rules';
 import { nullIfNotFound } from '../not-found';
 import type { ProviderValues } from '../provider-values';
@@ -8,8 +9,6 @@ import { pageQuery, toConnection, type KustomerList } from './kustomer.paging';
 
 /** Kustomer ids are MongoDB ObjectIds: 24 hex characters. */
 const OBJECT_ID = /^[a-f0-9]{24}$/i;
-const EMAIL = /^[^\s@/?#"'\\]{1,64}@[^\s@/?#"'\\]+\.[^\s@/?#"'\\]+$/;
-const PHONE = /^\+?[0-9]{6,15}$/;
 
 const id = (kind: string, value: string) => {
   const trimmed = printable(value, `The ${kind} id`).trim();
@@ -53,20 +52,9 @@ export class KustomerDataSource {
       throw new GatewayError('BAD_USER_INPUT', 'Give exactly one of id, email or phone.');
     let path: string;
     if (lookup.id) path = `/v1/customers/${id('customer', lookup.id)}`;
-    else if (lookup.email) {
-      const email = printable(lookup.email, 'email').trim();
-      if (email.length > 254 || !EMAIL.test(email))
-        throw new GatewayError('BAD_USER_INPUT', 'email is not a valid email address.');
-      path = `/v1/customers/email=${encodeURIComponent(email)}`;
-    } else {
-      const phone = printable(lookup.phone!, 'phone').replace(/[\s().-]/g, '');
-      if (!PHONE.test(phone))
-        throw new GatewayError(
-          'BAD_USER_INPUT',
-          'phone must be 6 to 15 digits, optionally with a leading +.',
-        );
-      path = `/v1/customers/phone=${encodeURIComponent(phone)}`;
-    }
+    else if (lookup.email)
+      path = `/v1/customers/email=${encodeURIComponent(contact.email(lookup.email, 'email'))}`;
+    else path = `/v1/customers/phone=${encodeURIComponent(contact.phone(lookup.phone!, 'phone'))}`;
     const body = await nullIfNotFound(this.client.request<Single<M.RawCustomer>>('GET', path));
     return body ? M.mapCustomer(body.data, this, this.values) : null;
   }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import { GatewayError } from '../../errors/gateway-error';
+import { email } from '../contact-rules';
 import { freeText, printable } from '../input-rules';
 import {
   cursorCodec,
@@ -225,7 +226,7 @@ export class ShopifyDataSource {
     });
     const draftInput: Record<string, unknown> = { lineItems };
     if (input.customerId) draftInput.purchasingEntity = { customerId: toGid('Customer', input.customerId) };
-    if (input.email) draftInput.email = printable(input.email, 'email').trim();
+    if (input.email) draftInput.email = email(input.email, 'email');
     if (input.note) draftInput.note = freeText(input.note, 'note');
     const data = await this.client.execute<{
       draftOrderCreate: {
