@@ -14,36 +14,45 @@ import type {
 import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
 
-const klaviyo = (row: IntegrationRow, context: GatewayContext) => context.dataSource<KlaviyoDataSource>(row);
+type Read<R> = (klaviyo: KlaviyoDataSource) => R | Promise<R>;
+/** Reads from the row's account; nested fields of what it returns read from the same account. */
+const fromAccount = <R>(row: IntegrationRow, context: GatewayContext, read: Read<R>) =>
+  context.fromIntegration(row, read);
+/** Reads from the account a model came from. */
+const fromAccountOf = <R>(model: object, context: GatewayContext, read: Read<R>) =>
+  context.fromSourceOf(model, read);
 
 export const KlaviyoIntegration: KlaviyoIntegrationResolvers = {
   ...integrationCommonFields,
   companyId: identifierField('companyId'),
-  lists: (row, args, context) => klaviyo(row, context).lists(args),
-  list: (row, { id }, context) => klaviyo(row, context).list(id),
-  segments: (row, args, context) => klaviyo(row, context).segments(args),
-  segment: (row, { id }, context) => klaviyo(row, context).segment(id),
-  profile: (row, args, context) => klaviyo(row, context).profile(args),
-  campaigns: (row, { channel, ...args }, context) => klaviyo(row, context).campaigns(channel, args),
-  campaign: (row, { id }, context) => klaviyo(row, context).campaign(id),
-  metrics: (row, { after }, context) => klaviyo(row, context).metrics(after),
+  lists: (row, args, context) => fromAccount(row, context, (k) => k.lists(args)),
+  list: (row, { id }, context) => fromAccount(row, context, (k) => k.list(id)),
+  segments: (row, args, context) => fromAccount(row, context, (k) => k.segments(args)),
+  segment: (row, { id }, context) => fromAccount(row, context, (k) => k.segment(id)),
+  profile: (row, args, context) => fromAccount(row, context, (k) => k.profile(args)),
+  campaigns: (row, { channel, ...args }, context) =>
+    fromAccount(row, context, (k) => k.campaigns(channel, args)),
+  campaign: (row, { id }, context) => fromAccount(row, context, (k) => k.campaign(id)),
+  metrics: (row, { after }, context) => fromAccount(row, context, (k) => k.metrics(after)),
 };
 
 export const KlaviyoList: KlaviyoListResolvers = {
-  profiles: (list, args) => list.source.listProfiles(list.id, args),
+  profiles: (list, args, context) => fromAccountOf(list, context, (k) => k.listProfiles(list.id, args)),
 };
 
 export const KlaviyoSegment: KlaviyoSegmentResolvers = {
-  profiles: (segment, args) => segment.source.segmentProfiles(segment.id, args),
+  profiles: (segment, args, context) =>
+    fromAccountOf(segment, context, (k) => k.segmentProfiles(segment.id, args)),
 };
 
 export const KlaviyoCampaign: KlaviyoCampaignResolvers = {
-  results: (campaign, args) => campaign.source.campaignResults(campaign.id, campaign.channel, args),
+  results: (campaign, args, context) =>
+    fromAccountOf(campaign, context, (k) => k.campaignResults(campaign.id, campaign.channel, args)),
 };
 
 /** Writes act on the caller's own organization's Klaviyo integration, and say so in the audit entry. */
 const ownKlaviyo = <T>(context: GatewayContext, action: (klaviyo: KlaviyoDataSource) => Promise<T>) =>
-  actOnOwnIntegration(context, 'klaviyo', (row) => action(klaviyo(row, context)));
+  actOnOwnIntegration(context, 'klaviyo', (row) => fromAccount(row, context, action));
 
 export const KlaviyoMutation: Pick<
   MutationResolvers,

@@ -13,50 +13,63 @@ import type {
 import { actOnOwnIntegration } from './own-integration';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
 
-const shopify = (row: IntegrationRow, context: GatewayContext) => context.dataSource<ShopifyDataSource>(row);
+type Read<R> = (store: ShopifyDataSource) => R | Promise<R>;
+/** Reads from the row's store; nested fields of what it returns read from the same store. */
+const fromStore = <R>(row: IntegrationRow, context: GatewayContext, read: Read<R>) =>
+  context.fromIntegration(row, read);
+/** Reads from the store a model came from. */
+const fromStoreOf = <R>(model: object, context: GatewayContext, read: Read<R>) =>
+  context.fromSourceOf(model, read);
 
 export const ShopifyIntegration: ShopifyIntegrationResolvers = {
   ...integrationCommonFields,
   storeName: identifierField('storeName'),
-  products: (row, args, context) => shopify(row, context).products(args),
-  product: (row, { id }, context) => shopify(row, context).product(id),
-  productVariant: (row, { id }, context) => shopify(row, context).productVariant(id),
-  orders: (row, args, context) => shopify(row, context).orders(args),
-  order: (row, args, context) => shopify(row, context).order(args),
-  customers: (row, args, context) => shopify(row, context).customers(args),
-  customer: (row, { id }, context) => shopify(row, context).customer(id),
-  locations: (row, args, context) => shopify(row, context).locations(args),
-  draftOrders: (row, args, context) => shopify(row, context).draftOrders(args),
-  cartLink: (row, { lines }, context) => shopify(row, context).cartLink(lines),
+  products: (row, args, context) => fromStore(row, context, (s) => s.products(args)),
+  product: (row, { id }, context) => fromStore(row, context, (s) => s.product(id)),
+  productVariant: (row, { id }, context) => fromStore(row, context, (s) => s.productVariant(id)),
+  orders: (row, args, context) => fromStore(row, context, (s) => s.orders(args)),
+  order: (row, args, context) => fromStore(row, context, (s) => s.order(args)),
+  customers: (row, args, context) => fromStore(row, context, (s) => s.customers(args)),
+  customer: (row, { id }, context) => fromStore(row, context, (s) => s.customer(id)),
+  locations: (row, args, context) => fromStore(row, context, (s) => s.locations(args)),
+  draftOrders: (row, args, context) => fromStore(row, context, (s) => s.draftOrders(args)),
+  cartLink: (row, { lines }, context) => fromStore(row, context, (s) => s.cartLink(lines)),
 };
 
 export const ShopifyProduct: ShopifyProductResolvers = {
-  async variants(product, { first }) {
-    const variants = product.variants ?? (await product.source.productVariants(product.id));
+  async variants(product, { first }, context) {
+    const variants =
+      product.variants ?? (await fromStoreOf(product, context, (s) => s.productVariants(product.id)));
     return variants.slice(0, Math.max(0, first ?? 50));
   },
 };
 
 export const ShopifyProductVariant: ShopifyProductVariantResolvers = {
-  inventoryLevels: (variant) =>
-    variant.inventoryItemId ? variant.source.inventoryLevels(variant.inventoryItemId) : [],
-  product: (variant) => (variant.productId ? variant.source.product(variant.productId) : null),
+  inventoryLevels: (variant, _args, context) =>
+    variant.inventoryItemId
+      ? fromStoreOf(variant, context, (s) => s.inventoryLevels(variant.inventoryItemId!))
+      : [],
+  product: (variant, _args, context) =>
+    variant.productId ? fromStoreOf(variant, context, (s) => s.product(variant.productId!)) : null,
 };
 
 export const ShopifyOrder: ShopifyOrderResolvers = {
-  lineItems: (order) => order.lineItems ?? order.source.orderLineItems(order.id),
-  customer: (order) => (order.customerId ? order.source.customer(order.customerId) : null),
+  lineItems: (order, _args, context) =>
+    order.lineItems ?? fromStoreOf(order, context, (s) => s.orderLineItems(order.id)),
+  customer: (order, _args, context) =>
+    order.customerId ? fromStoreOf(order, context, (s) => s.customer(order.customerId!)) : null,
 };
 
 export const ShopifyCustomer: ShopifyCustomerResolvers = {
-  orders: (customer, { first }) => customer.source.customerOrders(customer.id, first ?? 10),
+  orders: (customer, { first }, context) =>
+    fromStoreOf(customer, context, (s) => s.customerOrders(customer.id, first ?? 10)),
 };
 
 export const ShopifyMutation: Pick<MutationResolvers, 'createShopifyDraftOrder'> = {
   createShopifyDraftOrder: (_source, { input }, context) =>
-    actOnOwnIntegration(context, 'shopify', async (row) => ({
-      draftOrder: await shopify(row, context).createDraftOrder(input),
-    })),
+    actOnOwnIntegration(context, 'shopify', (row) =>
+      fromStore(row, context, async (s) => ({ draftOrder: await s.createDraftOrder(input) })),
+    ),
 };
 
 /** Shopify's resolvers, collected through the registry (src/resolvers/index.ts). */

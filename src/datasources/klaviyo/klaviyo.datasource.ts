@@ -89,14 +89,14 @@ export class KlaviyoDataSource {
     const body = await this.client.call<Collection<M.RawList>>('get_lists', {
       query: pageQuery(args, MAX_LISTS),
     });
-    return toConnection(body.data, body.links, args.after, (r) => M.mapList(r, this, this.values));
+    return toConnection(body.data, body.links, args.after, (r) => M.mapList(r, this.values));
   }
 
   async list(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawList>>('get_list', { id: check.klaviyoId('list', id) }),
     );
-    return body ? M.mapList(body.data, this, this.values) : null;
+    return body ? M.mapList(body.data, this.values) : null;
   }
 
   async listProfiles(listId: string, args: PageArgs) {
@@ -111,14 +111,14 @@ export class KlaviyoDataSource {
     const body = await this.client.call<Collection<M.RawSegment>>('get_segments', {
       query: pageQuery(args, MAX_SEGMENTS),
     });
-    return toConnection(body.data, body.links, args.after, (r) => M.mapSegment(r, this, this.values));
+    return toConnection(body.data, body.links, args.after, (r) => M.mapSegment(r, this.values));
   }
 
   async segment(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawSegment>>('get_segment', { id: check.klaviyoId('segment', id) }),
     );
-    return body ? M.mapSegment(body.data, this, this.values) : null;
+    return body ? M.mapSegment(body.data, this.values) : null;
   }
 
   async segmentProfiles(segmentId: string, args: PageArgs) {
@@ -160,16 +160,14 @@ export class KlaviyoDataSource {
         ...pageQuery(args, MAX_CAMPAIGNS),
       },
     });
-    return toConnection(body.data, body.links, args.after, (r) =>
-      M.mapCampaign(r, channel, this, this.values),
-    );
+    return toConnection(body.data, body.links, args.after, (r) => M.mapCampaign(r, channel, this.values));
   }
 
   async campaign(id: string) {
     const body = await nullIfNotFound(
       this.client.call<Single<M.RawCampaign>>('get_campaign', { id: check.klaviyoId('campaign', id) }),
     );
-    return body ? M.mapCampaign(body.data, null, this, this.values) : null;
+    return body ? M.mapCampaign(body.data, null, this.values) : null;
   }
 
   /**

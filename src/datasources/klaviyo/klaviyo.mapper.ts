@@ -1,11 +1,10 @@
 /**
  * Klaviyo JSON:API resources (revision 2026-07-15, as contracts/klaviyo/stable.json
- * describes them) turned into our schema's shapes. Models whose fields are fetched later (a list's
- * profiles, a campaign's results) carry the data source they came from, so those calls go to the
- * same organization's account.
+ * describes them) turned into our schema's shapes: plain data. Fields fetched later (a list's
+ * profiles, a campaign's results) ask the data source the GraphQL context remembers for the model,
+ * so those calls go to the same organization's account.
  */
 import type { ProviderValues } from '../provider-values';
-import type { KlaviyoDataSource } from './klaviyo.datasource';
 
 export interface Resource<A> {
   type: string;
@@ -94,8 +93,7 @@ export const mapProfile = (r: Resource<RawProfile>, v: ProviderValues) => ({
 });
 export type KlaviyoProfileModel = ReturnType<typeof mapProfile>;
 
-export const mapList = (r: Resource<RawList>, source: KlaviyoDataSource, v: ProviderValues) => ({
-  source,
+export const mapList = (r: Resource<RawList>, v: ProviderValues) => ({
   id: r.id,
   name: r.attributes.name ?? null,
   optInProcess: r.attributes.opt_in_process ?? null,
@@ -104,8 +102,7 @@ export const mapList = (r: Resource<RawList>, source: KlaviyoDataSource, v: Prov
 });
 export type KlaviyoListModel = ReturnType<typeof mapList>;
 
-export const mapSegment = (r: Resource<RawSegment>, source: KlaviyoDataSource, v: ProviderValues) => ({
-  source,
+export const mapSegment = (r: Resource<RawSegment>, v: ProviderValues) => ({
   id: r.id,
   name: r.attributes.name ?? null,
   isActive: r.attributes.is_active ?? false,
@@ -121,10 +118,8 @@ export type KlaviyoChannelValue = 'EMAIL' | 'SMS' | 'MOBILE_PUSH';
 export const mapCampaign = (
   r: Resource<RawCampaign>,
   channel: KlaviyoChannelValue | null,
-  source: KlaviyoDataSource,
   v: ProviderValues,
 ) => ({
-  source,
   id: r.id,
   name: r.attributes.name,
   status: r.attributes.status,

@@ -56,7 +56,7 @@ export class KustomerDataSource {
       path = `/v1/customers/email=${encodeURIComponent(contact.email(lookup.email, 'email'))}`;
     else path = `/v1/customers/phone=${encodeURIComponent(contact.phone(lookup.phone!, 'phone'))}`;
     const body = await nullIfNotFound(this.client.request<Single<M.RawCustomer>>('GET', path));
-    return body ? M.mapCustomer(body.data, this, this.values) : null;
+    return body ? M.mapCustomer(body.data, this.values) : null;
   }
 
   /** GET /v1/customers/{id}/conversations (reference/getconversationsbycustomer), newest first as Kustomer sorts them. */
@@ -67,7 +67,7 @@ export class KustomerDataSource {
       `/v1/customers/${id('customer', customerId)}/conversations`,
       { query },
     );
-    return toConnection(list, query, (r) => M.mapConversation(r, this, this.values));
+    return toConnection(list, query, (r) => M.mapConversation(r, this.values));
   }
 
   /** GET /v1/conversations/{id} (reference/getconversationbyid). */
@@ -78,7 +78,7 @@ export class KustomerDataSource {
         `/v1/conversations/${id('conversation', conversationId)}`,
       ),
     );
-    return body ? M.mapConversation(body.data, this, this.values) : null;
+    return body ? M.mapConversation(body.data, this.values) : null;
   }
 
   /** GET /v1/conversations/{id}/messages (reference/getmessagesbyconversation). */
@@ -154,7 +154,7 @@ export class KustomerDataSource {
       body,
       idempotent: false,
     });
-    return M.mapConversation(response.data, this, this.values);
+    return M.mapConversation(response.data, this.values);
   }
 }
 

@@ -1,12 +1,12 @@
 /**
  * Kustomer's JSON:API-style resources (`{type, id, attributes, relationships}`), as documented at
  * https://developer.kustomer.com/kustomer-api-docs/reference (customers, conversations, messages,
- * notes), turned into our schema's shapes. Models with fields fetched later carry their data source.
+ * notes), turned into our schema's shapes: plain data (fields fetched later ask the data source the
+ * GraphQL context remembers for the model).
  * Kustomer publishes no machine-readable contract: every attribute is read as optional and of any
  * type (`v` turns what does not fit into null with a warning), and `attributes` itself may be absent.
  */
 import type { ProviderValues } from '../provider-values';
-import type { KustomerDataSource } from './kustomer.datasource';
 
 export interface Resource<A> {
   type: string;
@@ -58,10 +58,9 @@ export interface RawNote {
 const relatedId = (r: Resource<unknown>, kind: string, name: string, v: ProviderValues) =>
   v.string(r.relationships?.[name]?.data?.id, `${kind}.relationships.${name}`);
 
-export const mapCustomer = (r: Resource<RawCustomer>, source: KustomerDataSource, v: ProviderValues) => {
+export const mapCustomer = (r: Resource<RawCustomer>, v: ProviderValues) => {
   const a = v.object<RawCustomer>(r.attributes, 'customer.attributes');
   return {
-    source,
     id: r.id,
     name: v.string(a.name, 'customer.name'),
     displayName: v.string(a.displayName, 'customer.displayName'),
@@ -79,14 +78,9 @@ export const mapCustomer = (r: Resource<RawCustomer>, source: KustomerDataSource
 };
 export type KustomerCustomerModel = ReturnType<typeof mapCustomer>;
 
-export const mapConversation = (
-  r: Resource<RawConversation>,
-  source: KustomerDataSource,
-  v: ProviderValues,
-) => {
+export const mapConversation = (r: Resource<RawConversation>, v: ProviderValues) => {
   const a = v.object<RawConversation>(r.attributes, 'conversation.attributes');
   return {
-    source,
     id: r.id,
     name: v.string(a.name, 'conversation.name'),
     // open, snoozed or done; upper-cased for our schema, unknown values passed through.

@@ -111,17 +111,17 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return relayConnection(cursors, data.products, (n) => mapProduct(n, this, this.values));
+    return relayConnection(cursors, data.products, (n) => mapProduct(n, this.values));
   }
 
   async product(id: string) {
     const node = await this.productsById.load(toGid('Product', id));
-    return node ? mapProduct(node, this, this.values) : null;
+    return node ? mapProduct(node, this.values) : null;
   }
 
   async productVariant(id: string) {
     const node = await this.variantsById.load(toGid('ProductVariant', id));
-    return node ? mapVariant(node, this) : null;
+    return node ? mapVariant(node) : null;
   }
 
   async inventoryLevels(inventoryItemId: string) {
@@ -135,14 +135,14 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return relayConnection(cursors, data.orders, (n) => mapOrder(n, this, this.values));
+    return relayConnection(cursors, data.orders, (n) => mapOrder(n, this.values));
   }
 
   /** Order tracking: by id, or by the name the shopper knows (#1001). */
   async order(args: { id?: string | null; name?: string | null }) {
     if (args.id) {
       const node = await this.ordersById.load(toGid('Order', args.id));
-      return node ? mapOrder(node, this, this.values) : null;
+      return node ? mapOrder(node, this.values) : null;
     }
     if (args.name) {
       const name = printable(args.name, 'name').trim();
@@ -172,12 +172,12 @@ export class ShopifyDataSource {
       pageVariables(args),
       'query',
     );
-    return relayConnection(cursors, data.customers, (n) => mapCustomer(n, this, this.values));
+    return relayConnection(cursors, data.customers, (n) => mapCustomer(n, this.values));
   }
 
   async customer(id: string) {
     const node = await this.customersById.load(toGid('Customer', id));
-    return node ? mapCustomer(node, this, this.values) : null;
+    return node ? mapCustomer(node, this.values) : null;
   }
 
   async customerOrders(customerId: string, first: number) {
@@ -187,7 +187,7 @@ export class ShopifyDataSource {
       { id: toGid('Customer', customerId), first: checked },
       'query',
     );
-    return data.customer?.orders.nodes.map((n) => mapOrder(n, this, this.values)) ?? [];
+    return data.customer?.orders.nodes.map((n) => mapOrder(n, this.values)) ?? [];
   }
 
   async locations(args: PageArgs) {

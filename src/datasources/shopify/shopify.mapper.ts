@@ -1,10 +1,9 @@
 /**
- * Shopify Admin GraphQL shapes (as our documents request them) turned into our schema's shapes.
- * Models that have fields resolved later (a variant's stock, an order's customer) carry the data
- * source they came from, so those fields are fetched from the same store in the same request.
+ * Shopify Admin GraphQL shapes (as our documents request them) turned into our schema's shapes:
+ * plain data, so webhook workers and jobs can use them too. Fields resolved later (a variant's
+ * stock, an order's customer) ask the data source the GraphQL context remembers for the model.
  */
 import type { ProviderValues } from '../provider-values';
-import type { ShopifyDataSource } from './shopify.datasource';
 
 interface MoneyBag {
   shopMoney: { amount: string; currencyCode: string };
@@ -107,8 +106,7 @@ export interface RawDraftOrder {
   totalPriceSet: MoneyBag | null;
 }
 
-export const mapVariant = (v: RawVariant, source: ShopifyDataSource) => ({
-  source,
+export const mapVariant = (v: RawVariant) => ({
   id: v.id,
   title: v.title,
   sku: v.sku,
@@ -123,8 +121,7 @@ export type ShopifyProductVariantModel = ReturnType<typeof mapVariant>;
 
 // Timestamps are parsed here (Shopify's DateTime is ISO-8601 text) so that one which does not parse
 // answers null with a warning rather than failing in the DateTime scalar.
-export const mapProduct = (p: RawProduct, source: ShopifyDataSource, v: ProviderValues) => ({
-  source,
+export const mapProduct = (p: RawProduct, v: ProviderValues) => ({
   id: p.id,
   title: p.title,
   handle: p.handle,
@@ -139,7 +136,7 @@ export const mapProduct = (p: RawProduct, source: ShopifyDataSource, v: Provider
   createdAt: v.date(p.createdAt, 'Product.createdAt'),
   updatedAt: v.date(p.updatedAt, 'Product.updatedAt'),
   /** Null when the product came from a list: the resolver fetches them by id. */
-  variants: p.variants ? p.variants.nodes.map((v) => mapVariant(v, source)) : null,
+  variants: p.variants ? p.variants.nodes.map(mapVariant) : null,
 });
 export type ShopifyProductModel = ReturnType<typeof mapProduct>;
 
@@ -154,8 +151,7 @@ const mapFulfillment = (f: RawFulfillment, v: ProviderValues) => ({
   deliveredAt: v.date(f.deliveredAt, 'Fulfillment.deliveredAt'),
 });
 
-export const mapOrder = (o: RawOrder, source: ShopifyDataSource, v: ProviderValues) => ({
-  source,
+export const mapOrder = (o: RawOrder, v: ProviderValues) => ({
   id: o.id,
   name: o.name,
   email: o.email,
@@ -180,8 +176,7 @@ export const mapOrder = (o: RawOrder, source: ShopifyDataSource, v: ProviderValu
 });
 export type ShopifyOrderModel = ReturnType<typeof mapOrder>;
 
-export const mapCustomer = (c: RawCustomer, source: ShopifyDataSource, v: ProviderValues) => ({
-  source,
+export const mapCustomer = (c: RawCustomer, v: ProviderValues) => ({
   id: c.id,
   firstName: c.firstName,
   lastName: c.lastName,
