@@ -7,6 +7,7 @@ import * as integrationChangeNotify from './20261126_005_integration_change_noti
 import * as auditLogNoTruncate from './20261201_006_audit_log_no_truncate';
 import * as jobs from './20261201_007_jobs';
 import * as webhookInbox from './20261201_008_webhook_inbox';
+import * as conversations from './20261205_009_conversations';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_006_audit_log_no_truncate': auditLogNoTruncate,
   '20261201_007_jobs': jobs,
   '20261201_008_webhook_inbox': webhookInbox,
+  '20261205_009_conversations': conversations,
 };

@@ -28,6 +28,9 @@ import { buildGatewaySchema } from './graphql/schema';
 import { ProviderHttpClient } from './http/provider-http';
 import { JobQueue } from './jobs/job-queue';
 import { JobRunner } from './jobs/job-runner';
+import { ConversationsRepo } from './messaging/conversations.repo';
+import { ConversationsService } from './messaging/conversations.service';
+import { LiveEvents } from './messaging/live-events';
 import type { Logger } from './observability/logger';
 import { createMetrics } from './observability/metrics';
 import { IntegrationsService } from './services/integrations.service';
@@ -81,6 +84,9 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     logger,
   );
   const webhookEvents = new WebhookEventsRepo(db);
+  const live = new LiveEvents({ redisUrl: config.REDIS_URL }, logger);
+  const conversationsRepo = new ConversationsRepo(db);
+  const conversations = new ConversationsService(conversationsRepo, integrationsRepo, runtime, live);
   const webhookInbox = new WebhookInbox(
     config,
     db,
@@ -88,7 +94,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     integrationsRepo,
     jobs,
     jobRunner,
-    { integrations: integrationsRepo, audit, events: webhookEvents },
+    { integrations: integrationsRepo, audit, events: webhookEvents, conversations, live },
     logger,
   );
   return {
@@ -114,6 +120,9 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     jobRunner,
     webhookEvents,
     webhookInbox,
+    conversationsRepo,
+    conversations,
+    live,
   };
 }
 
@@ -238,6 +247,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       await services.http.close();
       await services.rateLimits.close();
       await services.integrationChanges?.stop();
+      await services.live.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AccountFieldSpec } from './account-fields';
 import type { ProviderHttpClient } from '../http/provider-http';
+import type { MessagingChannel } from '../messaging/messaging.types';
 import type { Logger } from '../observability/logger';
 import type { ProviderWebhooks } from '../webhooks/webhook.types';
 
@@ -67,6 +68,22 @@ export interface ProviderAdapter<
   testConnection?(dataSource: DataSource): Promise<void>;
   /** Verifier, extractor and handler of the provider's webhooks (`POST /webhooks/<id>`); 404 without. */
   webhooks?: ProviderWebhooks<NoInfer<Env>>;
+  /**
+   * The messaging capability (src/messaging/): the channel that sends through this data source.
+   * A provider whose data source implements MessagingChannel sets `messaging: (ds) => ds`.
+   */
+  messaging?(dataSource: DataSource): MessagingChannel;
+  /**
+   * True when an organization without a connected integration may still use the platform's own
+   * account (WhatsApp's shared number): the data source is then built with `account: undefined`
+   * and the account key {@link sharedAccountKey} gives.
+   */
+  sharedAccount?: boolean;
+  /**
+   * The platform's shared account key, normalized exactly like `account.key` (so replies on the
+   * shared account route to the same conversations). Required with `sharedAccount`.
+   */
+  sharedAccountKey?(env: NoInfer<Env>): string;
 }
 
 /** Helper that keeps each adapter's own Env/Account/DataSource types while checking the shape. */

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
 import { providers } from '../datasources/registry';
-import type { IntegrationHealth, ProviderId } from '../datasources/types';
+import type { IntegrationHealth, ProviderAdapter, ProviderId } from '../datasources/types';
+import type { MessagingChannel } from '../messaging/messaging.types';
 import { GatewayError } from '../errors/gateway-error';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
@@ -73,20 +74,63 @@ export class ProviderRuntime {
       account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
       this.parsedAccounts.set(row, account);
     }
-    const create = adapter.createDataSource as (deps: unknown) => unknown;
+    return this.create(row.provider, env, account, row.account_key ?? '', this.healthOf(row), logger);
+  }
+
+  private create(
+    provider: ProviderId,
+    env: unknown,
+    account: unknown,
+    accountKey: string,
+    health: IntegrationHealth,
+    logger: Logger,
+  ): unknown {
+    const create = providers[provider].createDataSource as (deps: unknown) => unknown;
     return create({
       env,
       account,
-      accountKey: row.account_key ?? '',
+      accountKey,
       http: this.http,
       logger,
-      health: this.healthOf(row),
+      health,
       shared: <T>(key: string, make: () => T): T => {
-        const fullKey = `${row.provider}:${key}`;
+        const fullKey = `${provider}:${key}`;
         if (!this.sharedState.has(fullKey)) this.sharedState.set(fullKey, make());
         return this.sharedState.get(fullKey) as T;
       },
     });
+  }
+
+  /**
+   * The messaging channel an organization sends through, and the account key it sends from: its
+   * connected integration's, or (no row, and the adapter declares `sharedAccount`) the platform's
+   * shared account. Otherwise INTEGRATION_NOT_CONNECTED, or PROVIDER_NOT_CONFIGURED first.
+   */
+  messagingChannelFor(
+    organizationId: string,
+    provider: ProviderId,
+    row: IntegrationRow | undefined,
+    logger: Logger,
+  ): MessagingTarget {
+    const adapter = providers[provider] as ProviderAdapter<unknown, unknown, unknown>;
+    const env = this.configuredEnv(provider);
+    if (!adapter.messaging || !adapter.createDataSource) {
+      throw new GatewayError('BAD_USER_INPUT', `${adapter.displayName} cannot send messages in this version.`);
+    }
+    const usable = row && row.organization_id === organizationId && row.status !== 'disconnected';
+    if (usable) {
+      const dataSource = this.dataSourceFor(row as IntegrationRow & { provider: ProviderId }, logger);
+      return { channel: adapter.messaging(dataSource), accountKey: row.account_key ?? '', shared: false };
+    }
+    if (adapter.sharedAccount) {
+      const accountKey = adapter.sharedAccountKey?.(env) ?? '';
+      const dataSource = this.create(provider, env, undefined, accountKey, NO_HEALTH, logger);
+      return { channel: adapter.messaging(dataSource), accountKey, shared: true };
+    }
+    throw new GatewayError(
+      'INTEGRATION_NOT_CONNECTED',
+      `${adapter.displayName} is not connected for this organization.`,
+    );
   }
 
   private healthOf(row: IntegrationRow): IntegrationHealth {
@@ -115,6 +159,20 @@ export class ProviderRuntime {
     await (adapter.testConnection as (ds: unknown) => Promise<void>)(dataSource);
   }
 }
+
+/** Where a message is sent from: the channel, and the account key its conversation is filed under. */
+export interface MessagingTarget {
+  channel: MessagingChannel;
+  accountKey: string;
+  /** True when sent from the platform's shared account (no integration of the organization). */
+  shared: boolean;
+}
+
+/** The shared account belongs to the platform: its failures say nothing about an integration. */
+const NO_HEALTH: IntegrationHealth = {
+  authFailed: async () => undefined,
+  authSucceeded: async () => undefined,
+};
 
 /** A function that runs its body the first time only and returns that same promise afterwards. */
 function once(run: () => Promise<void>): () => Promise<void> {

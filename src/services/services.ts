@@ -9,6 +9,9 @@ import type { WebhookEventsRepo } from '../db/webhook-events.repo';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { JobQueue } from '../jobs/job-queue';
 import type { JobRunner } from '../jobs/job-runner';
+import type { ConversationsService } from '../messaging/conversations.service';
+import type { ConversationsRepo } from '../messaging/conversations.repo';
+import type { LiveEvents } from '../messaging/live-events';
 import type { Logger } from '../observability/logger';
 import type { Metrics } from '../observability/metrics';
 import type { IntegrationsService } from './integrations.service';
@@ -37,4 +40,9 @@ export interface Services {
   jobRunner: JobRunner;
   webhookEvents: WebhookEventsRepo;
   webhookInbox: WebhookInbox;
+  /** Conversations and messages of the messaging channels (src/messaging/). */
+  conversationsRepo: ConversationsRepo;
+  conversations: ConversationsService;
+  /** The subscriptions' feed: in memory, or Redis pub/sub with REDIS_URL. */
+  live: LiveEvents;
 }

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AuditRepo } from '../db/audit.repo';
 import type { IntegrationsRepo } from '../db/integrations.repo';
+import type { ConversationsService } from '../messaging/conversations.service';
+import type { LiveEvents } from '../messaging/live-events';
 import type { Logger } from '../observability/logger';
 import type { WebhookEventsRepo } from '../db/webhook-events.repo';
 
@@ -56,6 +58,10 @@ export interface WebhookHandlerDeps {
   integrations: IntegrationsRepo;
   audit: AuditRepo;
   events: WebhookEventsRepo;
+  /** Messaging channels store their inbound facts here (src/messaging/). */
+  conversations: ConversationsService;
+  /** The subscriptions' live feed, for events that are not messages (Shopify's updates). */
+  live: LiveEvents;
   logger: Logger;
 }
 
@@ -78,6 +84,17 @@ export interface ProviderWebhooks<Env> {
   extract(request: WebhookRequest, env: Env): WebhookEnvelope | readonly WebhookEnvelope[] | undefined;
   /** Answers `GET` on the provider's webhook path (a subscription handshake); 404 without. */
   handshake?(query: Record<string, unknown>, env: Env): WebhookHandshake;
+  /**
+   * Routes a stored event to an organization before the default lookup by account key (the
+   * organization that claimed it). A string is that organization, null leaves the event unrouted,
+   * undefined means "no opinion": the claim decides. WhatsApp's shared number routes by who last
+   * wrote to the shopper from it. Throwing retries the event like a failing handler.
+   */
+  route?(
+    event: Omit<InboundEvent, 'organizationId'>,
+    deps: WebhookHandlerDeps,
+    env: Env,
+  ): Promise<string | null | undefined>;
   /** Acts on one event; throwing retries it with backoff. Unknown topics answer 'unsupported'. */
   handle(event: InboundEvent, deps: WebhookHandlerDeps): Promise<WebhookOutcome>;
   /** Topics handled even when no organization holds the account (a store's privacy requests). */
