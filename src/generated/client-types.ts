@@ -52,6 +52,19 @@ export type AddKustomerNotePayload = {
   note: KustomerNote;
 };
 
+export type Attachment = {
+  __typename?: 'Attachment';
+  contentType?: Maybe<Scalars['String']['output']>;
+  type: AttachmentType;
+  url: Scalars['String']['output'];
+};
+
+export type AttachmentType =
+  | 'AUDIO'
+  | 'FILE'
+  | 'IMAGE'
+  | 'VIDEO';
+
 export type AuditLogConnection = {
   __typename?: 'AuditLogConnection';
   edges: Array<AuditLogEdge>;
@@ -85,11 +98,29 @@ export type AuditOutcome =
   | 'ERROR'
   | 'OK';
 
+export type ButtonInput = {
+  payload?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ButtonsContentInput = {
+  /** 1 to 3 buttons: each with a payload (postback) or a url (web URL), not both. */
+  buttons: Array<ButtonInput>;
+  /** 1 to 640 characters. */
+  text: Scalars['String']['input'];
+};
+
 export type CartLineInput = {
   /** 1 to 999. */
   quantity: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
 };
+
+/** A messaging channel: the provider that carries the conversation. */
+export type Channel =
+  | 'MESSENGER'
+  | 'WHATSAPP';
 
 /** Exactly one provider's account identifier; each provider adds its own field. */
 export type ConnectIntegrationInput =
@@ -100,6 +131,56 @@ export type ConnectIntegrationInput =
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify: ShopifyConnectInput; stripe?: never; whatsapp?: never; }
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe: StripeConnectInput; whatsapp?: never; }
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe?: never; whatsapp: WhatsAppConnectInput; };
+
+/** The person on the other side: a Messenger page-scoped id (PSID) or a WhatsApp number (`whatsapp:+E164`). */
+export type Contact = {
+  __typename?: 'Contact';
+  id: Scalars['ID']['output'];
+  /** When the channel told us. */
+  name?: Maybe<Scalars['String']['output']>;
+};
+
+/** One organization's conversation with one contact on one of its channel accounts. */
+export type Conversation = {
+  __typename?: 'Conversation';
+  /** The organization's account on the channel: the Page ID, or the WhatsApp number it sends from. */
+  accountKey: Scalars['String']['output'];
+  channel: Channel;
+  contact: Contact;
+  id: Scalars['ID']['output'];
+  /** The latest message in either direction. */
+  lastActivityAt: Scalars['DateTime']['output'];
+  /** The latest message from the contact: channels' 24-hour reply windows are measured from here. */
+  lastInboundAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When someone of the organization last marked it read. */
+  lastReadAt?: Maybe<Scalars['DateTime']['output']>;
+  messages: MessageConnection;
+  needsHuman: Scalars['Boolean']['output'];
+  status: ConversationStatus;
+};
+
+
+/** One organization's conversation with one contact on one of its channel accounts. */
+export type ConversationMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
+export type ConversationStatus =
+  | 'CLOSED'
+  | 'OPEN';
 
 export type CreateKustomerConversationInput = {
   customerId: Scalars['ID']['input'];
@@ -660,7 +741,8 @@ export type KustomerIntegration = IntegrationCommon & {
   conversation?: Maybe<KustomerConversation>;
   /**
    * Customer lookup by exactly one of Kustomer id, email or phone (GET /v1/customers/{id},
-   * /v1/customers/email={email}, /v1/customers/phone={phone}). Null when none matches.
+   * /v1/customers/email={email}, /v1/customers/phone={phone}). Null when none matches. A phone is given in
+   * E.164 form with its leading + (spaces, dots, dashes and brackets are removed).
    */
   customer?: Maybe<KustomerCustomer>;
   errorMessage?: Maybe<Scalars['String']['output']>;
@@ -740,6 +822,124 @@ export type KustomerTicketStatus =
   | 'DONE'
   | 'OPEN';
 
+export type MarkConversationReadPayload = {
+  __typename?: 'MarkConversationReadPayload';
+  conversation: Conversation;
+};
+
+export type MediaContentInput = {
+  /** Sent with the media where the channel allows (WhatsApp), else ignored by the channel. */
+  caption?: InputMaybe<Scalars['String']['input']>;
+  type: AttachmentType;
+  /** An absolute http(s) URL the channel fetches. */
+  url: Scalars['String']['input'];
+};
+
+export type Message = {
+  __typename?: 'Message';
+  attachments: Array<Attachment>;
+  buttons: Array<MessageButton>;
+  /** The channel's time for inbound messages; when the organization sent it for outbound ones. */
+  createdAt: Scalars['DateTime']['output'];
+  direction: MessageDirection;
+  /** Why an outbound message failed: the gateway's code, or the channel's own (Twilio's 63016). */
+  errorCode?: Maybe<Scalars['String']['output']>;
+  errorMessage?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: MessageKind;
+  postback?: Maybe<Postback>;
+  /** Quick replies offered with an outbound text. */
+  quickReplies: Array<QuickReply>;
+  /** The payload of the quick reply an inbound message answered with. */
+  quickReplyPayload?: Maybe<Scalars['String']['output']>;
+  status: MessageStatus;
+  /** When the status last changed. */
+  statusAt?: Maybe<Scalars['DateTime']['output']>;
+  template?: Maybe<MessageTemplate>;
+  text?: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageButton = {
+  __typename?: 'MessageButton';
+  /** A postback button's payload. */
+  payload?: Maybe<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+  /** A web-URL button's address. */
+  url?: Maybe<Scalars['String']['output']>;
+};
+
+/** Newest first: a chat shows the latest page, and `after` pages back in time. */
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+};
+
+/** Exactly one kind of content. */
+export type MessageContentInput =
+  { buttons: ButtonsContentInput; media?: never; template?: never; text?: never; }
+  |  { buttons?: never; media: MediaContentInput; template?: never; text?: never; }
+  |  { buttons?: never; media?: never; template: TemplateContentInput; text?: never; }
+  |  { buttons?: never; media?: never; template?: never; text: TextContentInput; };
+
+export type MessageDirection =
+  /** From the contact (shopper) to the organization. */
+  | 'INBOUND'
+  /** From the organization to the contact. */
+  | 'OUTBOUND';
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+export type MessageEvent = {
+  __typename?: 'MessageEvent';
+  at: Scalars['DateTime']['output'];
+  channel: Channel;
+  conversationId: Scalars['ID']['output'];
+  /** The message as stored when the subscriber reads it. */
+  message?: Maybe<Message>;
+  type: MessageEventType;
+};
+
+export type MessageEventType =
+  /** A new inbound message. */
+  | 'MESSAGE_RECEIVED'
+  /** An outbound message was handed to the channel. */
+  | 'MESSAGE_SENT'
+  /** An outbound message's status changed (delivered, read, failed). */
+  | 'STATUS_CHANGED';
+
+export type MessageKind =
+  | 'BUTTONS'
+  | 'MEDIA'
+  /** A shopper pressed a button (see `postback`). */
+  | 'POSTBACK'
+  | 'TEMPLATE'
+  | 'TEXT';
+
+export type MessageStatus =
+  | 'DELIVERED'
+  /** Outbound, not delivered: `errorCode` and `errorMessage` say why. */
+  | 'FAILED'
+  /** Outbound, the send is under way (a retry with the same idempotency key while it is answers this). */
+  | 'PENDING'
+  | 'QUEUED'
+  | 'READ'
+  /** Inbound, stored. */
+  | 'RECEIVED'
+  | 'SENT';
+
+export type MessageTemplate = {
+  __typename?: 'MessageTemplate';
+  /** The channel's template id (WhatsApp: the Content SID, HX…). */
+  id: Scalars['String']['output'];
+  /** Values of the template's placeholders, by placeholder name. */
+  variables: Array<TemplateVariable>;
+};
+
 export type MessengerConnectInput = {
   pageId: Scalars['String']['input'];
 };
@@ -780,12 +980,21 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
+  markConversationRead: MarkConversationReadPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
    * may; any other id answers NOT_FOUND.
    */
   replayWebhookEvent: ReplayWebhookEventPayload;
+  /**
+   * Sends a message (members may: support agents reply to shoppers). Once per idempotency key; a
+   * channel's refusal before any call (e.g. outside the 24-hour window) is BAD_USER_INPUT and keeps
+   * nothing; a failure after the call is stored as a FAILED message and answered with its error code
+   * (`extensions.messageId` names it).
+   */
+  sendMessage: SendMessagePayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -835,8 +1044,18 @@ export type MutationDisconnectIntegrationArgs = {
 };
 
 
+export type MutationMarkConversationReadArgs = {
+  conversationId: Scalars['ID']['input'];
+};
+
+
 export type MutationReplayWebhookEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
 };
 
 
@@ -887,6 +1106,10 @@ export type Organization = {
   __typename?: 'Organization';
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
+  /** One conversation of this organization; null for any other id (another organization's included). */
+  conversation?: Maybe<Conversation>;
+  /** Conversations, latest activity first. */
+  conversations: ConversationConnection;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   integration: Integration;
@@ -901,6 +1124,19 @@ export type Organization = {
 export type OrganizationAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OrganizationConversationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type OrganizationConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  channel?: InputMaybe<Channel>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ConversationStatus>;
 };
 
 
@@ -923,6 +1159,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor?: Maybe<Scalars['String']['output']>;
+};
+
+export type Postback = {
+  __typename?: 'Postback';
+  payload: Scalars['String']['output'];
+  title: Scalars['String']['output'];
 };
 
 /**
@@ -984,6 +1226,17 @@ export type QueryUnroutedWebhookEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type QuickReply = {
+  __typename?: 'QuickReply';
+  payload: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+export type QuickReplyInput = {
+  payload: Scalars['String']['input'];
+  title: Scalars['String']['input'];
+};
+
 export type ReplayWebhookEventPayload = {
   __typename?: 'ReplayWebhookEventPayload';
   event: WebhookEvent;
@@ -993,6 +1246,30 @@ export type Role =
   | 'ADMIN'
   | 'MEMBER'
   | 'PLATFORM_ADMIN';
+
+export type SendMessageInput = {
+  channel?: InputMaybe<Channel>;
+  /** The contact's id on the channel (PSID, or `whatsapp:+E164`). */
+  contactId?: InputMaybe<Scalars['String']['input']>;
+  content: MessageContentInput;
+  /** The conversation to reply in; or give `channel` and `contactId` to write first. */
+  conversationId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Chosen by the client, 1 to 200 printable characters, unique per message within the organization:
+   * sending again with the same key returns the first message and sends nothing.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** Messenger: a message tag (e.g. HUMAN_AGENT) that allows sending outside the 24-hour window. */
+  messageTag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SendMessagePayload = {
+  __typename?: 'SendMessagePayload';
+  conversation: Conversation;
+  message: Message;
+  /** True when this key had been used already: the stored message is returned and nothing was sent. */
+  replayed: Scalars['Boolean']['output'];
+};
 
 export type ShopifyConnectInput = {
   /** The `mystore` of mystore.myshopify.com (lowercase letters, digits, hyphens). */
@@ -1061,6 +1338,19 @@ export type ShopifyDraftOrderEdge = {
 export type ShopifyDraftOrderLineInput = {
   quantity: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
+};
+
+/** A Shopify change from the webhook inbox; query the store for the details. */
+export type ShopifyEvent = {
+  __typename?: 'ShopifyEvent';
+  /** gid://shopify/… when Shopify sent it. */
+  adminGraphqlApiId?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** Shopify's numeric id of the order, product or customer. */
+  resourceId?: Maybe<Scalars['String']['output']>;
+  /** orders/updated, products/update or customers/update. */
+  topic: Scalars['String']['output'];
+  webhookEventId: Scalars['ID']['output'];
 };
 
 export type ShopifyFulfillment = {
@@ -1401,6 +1691,40 @@ export type SubscribeKlaviyoProfilePayload = {
   listId: Scalars['ID']['output'];
 };
 
+/**
+ * Live events of the viewer's organization over graphql-ws on /graphql (the token in
+ * connection_init's payload). Another organization's events are never delivered.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  messageEvents: MessageEvent;
+  shopifyEvents: ShopifyEvent;
+};
+
+export type TemplateContentInput = {
+  /** The approved template's id (WhatsApp: the Content SID). */
+  id: Scalars['String']['input'];
+  variables?: InputMaybe<Array<TemplateVariableInput>>;
+};
+
+export type TemplateVariable = {
+  __typename?: 'TemplateVariable';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type TemplateVariableInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type TextContentInput = {
+  /** 1 to 2000 characters. */
+  body: Scalars['String']['input'];
+  /** Up to 13 (Messenger's limit); a title of 1 to 20 characters, a payload of 1 to 1000. */
+  quickReplies?: InputMaybe<Array<QuickReplyInput>>;
+};
+
 export type TrackKlaviyoEventInput = {
   /** The metric the event counts towards, e.g. "Started Checkout"; flows triggered by this metric start. */
   metricName: Scalars['String']['input'];
@@ -1524,7 +1848,7 @@ export type WhatsAppConnectInput = {
 export type WhatsAppIntegration = IntegrationCommon & {
   __typename?: 'WhatsAppIntegration';
   account: Array<AccountValue>;
-  /** The approved WhatsApp business number, E.164. */
+  /** The approved WhatsApp business number, E.164. Null: the organization sends from the platform's shared number. */
   businessNumber?: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -1532,6 +1856,79 @@ export type WhatsAppIntegration = IntegrationCommon & {
   id: Scalars['ID']['output'];
   lastSyncedAt?: Maybe<Scalars['DateTime']['output']>;
   provider: Provider;
+  /**
+   * Whether the sending number (the business number, or the platform's shared one) is a WhatsApp sender
+   * of the platform's Twilio account, in words. Two Twilio calls: IncomingPhoneNumbers?PhoneNumber= and
+   * Messages?From=whatsapp:… (testIntegration runs the same check).
+   */
+  sender: WhatsAppSenderStatus;
   status: IntegrationStatus;
   syncStatus?: Maybe<Scalars['String']['output']>;
+  /**
+   * The platform Twilio account's message templates (Content API, GET
+   * https://content.twilio.com/v1/ContentAndApprovals) with their WhatsApp approval. Outside WhatsApp's
+   * 24-hour customer-care window only an `approved` one can be sent (sendMessage with a template). Also
+   * answers for an organization that sends from the shared number (no business number connected).
+   */
+  templates: WhatsAppTemplateConnection;
+};
+
+
+export type WhatsAppIntegrationTemplatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WhatsAppSenderState =
+  /** A phone number of the Twilio account that has not sent a WhatsApp message yet (maybe not registered). */
+  | 'ACCOUNT_NUMBER'
+  /** Twilio knows nothing of this number in the platform's account. */
+  | 'NOT_FOUND'
+  /** A phone number of the Twilio account that has sent WhatsApp messages. */
+  | 'VERIFIED'
+  /** Not one of the account's phone numbers, but it has sent WhatsApp messages (e.g. Twilio's sandbox). */
+  | 'WHATSAPP_TRAFFIC';
+
+export type WhatsAppSenderStatus = {
+  __typename?: 'WhatsAppSenderStatus';
+  /** The state in words, with what to do when something is missing. */
+  description: Scalars['String']['output'];
+  /** E.164. */
+  number: Scalars['String']['output'];
+  /** True for the platform's shared number (TWILIO_WHATSAPP_NUMBER). */
+  shared: Scalars['Boolean']['output'];
+  state: WhatsAppSenderState;
+};
+
+/** A Twilio Content API template; send it with its `id` and values for its `variables`. */
+export type WhatsAppTemplate = {
+  __typename?: 'WhatsAppTemplate';
+  /**
+   * WhatsApp's approval in Twilio's lowercase words: `approved`, `pending`, `received`, `rejected`,
+   * `paused`, `disabled`, or `unsubmitted` when it was never submitted for WhatsApp.
+   */
+  approvalStatus: Scalars['String']['output'];
+  /** The Content SID, HX followed by 32 hex digits. */
+  id: Scalars['ID']['output'];
+  /** ISO 639-1 language code, e.g. `en`. */
+  language?: Maybe<Scalars['String']['output']>;
+  /** The template's friendly name (not shown to the shopper). */
+  name?: Maybe<Scalars['String']['output']>;
+  /** Why WhatsApp rejected it, when it did. */
+  rejectionReason?: Maybe<Scalars['String']['output']>;
+  /** The placeholder names in order (`1`, `2`, … or named); sendMessage's template variables use them as keys. */
+  variables: Array<Scalars['String']['output']>;
+};
+
+export type WhatsAppTemplateConnection = {
+  __typename?: 'WhatsAppTemplateConnection';
+  edges: Array<WhatsAppTemplateEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WhatsAppTemplateEdge = {
+  __typename?: 'WhatsAppTemplateEdge';
+  /** Twilio pages by token: every edge carries the token of the page after its own. */
+  cursor: Scalars['String']['output'];
+  node: WhatsAppTemplate;
 };

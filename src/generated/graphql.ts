@@ -6,9 +6,12 @@ import type { KlaviyoProfileModel, KlaviyoListModel, KlaviyoSegmentModel, Klaviy
 import type { KustomerCustomerModel, KustomerConversationModel, KustomerMessageModel, KustomerNoteModel } from '../datasources/kustomer/kustomer.mapper';
 import type { ProviderInfoModel } from '../datasources/registry';
 import type { ShopifyProductVariantModel, ShopifyProductModel, ShopifyOrderModel, ShopifyCustomerModel, ShopifyLocationModel, ShopifyInventoryLevelModel, ShopifyDraftOrderModel } from '../datasources/shopify/shopify.mapper';
+import type { WhatsAppTemplateModel, WhatsAppSenderStatusModel } from '../datasources/whatsapp/whatsapp.datasource';
 import type { AuditLogEntryRow } from '../db/audit.repo';
 import type { OrganizationRow } from '../db/organizations.repo';
 import type { WebhookEventRow } from '../db/webhook-events.repo';
+import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
+import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
@@ -65,6 +68,19 @@ export type AddKustomerNotePayload = {
   note: KustomerNote;
 };
 
+export type Attachment = {
+  __typename?: 'Attachment';
+  contentType: Maybe<Scalars['String']['output']>;
+  type: AttachmentType;
+  url: Scalars['String']['output'];
+};
+
+export type AttachmentType =
+  | 'AUDIO'
+  | 'FILE'
+  | 'IMAGE'
+  | 'VIDEO';
+
 export type AuditLogConnection = {
   __typename?: 'AuditLogConnection';
   edges: Array<AuditLogEdge>;
@@ -98,11 +114,29 @@ export type AuditOutcome =
   | 'ERROR'
   | 'OK';
 
+export type ButtonInput = {
+  payload?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ButtonsContentInput = {
+  /** 1 to 3 buttons: each with a payload (postback) or a url (web URL), not both. */
+  buttons: Array<ButtonInput>;
+  /** 1 to 640 characters. */
+  text: Scalars['String']['input'];
+};
+
 export type CartLineInput = {
   /** 1 to 999. */
   quantity: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
 };
+
+/** A messaging channel: the provider that carries the conversation. */
+export type Channel =
+  | 'MESSENGER'
+  | 'WHATSAPP';
 
 /** Exactly one provider's account identifier; each provider adds its own field. */
 export type ConnectIntegrationInput =
@@ -113,6 +147,56 @@ export type ConnectIntegrationInput =
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify: ShopifyConnectInput; stripe?: never; whatsapp?: never; }
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe: StripeConnectInput; whatsapp?: never; }
   |  { klaviyo?: never; kustomer?: never; messenger?: never; openai?: never; shopify?: never; stripe?: never; whatsapp: WhatsAppConnectInput; };
+
+/** The person on the other side: a Messenger page-scoped id (PSID) or a WhatsApp number (`whatsapp:+E164`). */
+export type Contact = {
+  __typename?: 'Contact';
+  id: Scalars['ID']['output'];
+  /** When the channel told us. */
+  name: Maybe<Scalars['String']['output']>;
+};
+
+/** One organization's conversation with one contact on one of its channel accounts. */
+export type Conversation = {
+  __typename?: 'Conversation';
+  /** The organization's account on the channel: the Page ID, or the WhatsApp number it sends from. */
+  accountKey: Scalars['String']['output'];
+  channel: Channel;
+  contact: Contact;
+  id: Scalars['ID']['output'];
+  /** The latest message in either direction. */
+  lastActivityAt: Scalars['DateTime']['output'];
+  /** The latest message from the contact: channels' 24-hour reply windows are measured from here. */
+  lastInboundAt: Maybe<Scalars['DateTime']['output']>;
+  /** When someone of the organization last marked it read. */
+  lastReadAt: Maybe<Scalars['DateTime']['output']>;
+  messages: MessageConnection;
+  needsHuman: Scalars['Boolean']['output'];
+  status: ConversationStatus;
+};
+
+
+/** One organization's conversation with one contact on one of its channel accounts. */
+export type ConversationMessagesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type ConversationConnection = {
+  __typename?: 'ConversationConnection';
+  edges: Array<ConversationEdge>;
+  pageInfo: PageInfo;
+};
+
+export type ConversationEdge = {
+  __typename?: 'ConversationEdge';
+  cursor: Scalars['String']['output'];
+  node: Conversation;
+};
+
+export type ConversationStatus =
+  | 'CLOSED'
+  | 'OPEN';
 
 export type CreateKustomerConversationInput = {
   customerId: Scalars['ID']['input'];
@@ -673,7 +757,8 @@ export type KustomerIntegration = IntegrationCommon & {
   conversation: Maybe<KustomerConversation>;
   /**
    * Customer lookup by exactly one of Kustomer id, email or phone (GET /v1/customers/{id},
-   * /v1/customers/email={email}, /v1/customers/phone={phone}). Null when none matches.
+   * /v1/customers/email={email}, /v1/customers/phone={phone}). Null when none matches. A phone is given in
+   * E.164 form with its leading + (spaces, dots, dashes and brackets are removed).
    */
   customer: Maybe<KustomerCustomer>;
   errorMessage: Maybe<Scalars['String']['output']>;
@@ -753,6 +838,124 @@ export type KustomerTicketStatus =
   | 'DONE'
   | 'OPEN';
 
+export type MarkConversationReadPayload = {
+  __typename?: 'MarkConversationReadPayload';
+  conversation: Conversation;
+};
+
+export type MediaContentInput = {
+  /** Sent with the media where the channel allows (WhatsApp), else ignored by the channel. */
+  caption?: InputMaybe<Scalars['String']['input']>;
+  type: AttachmentType;
+  /** An absolute http(s) URL the channel fetches. */
+  url: Scalars['String']['input'];
+};
+
+export type Message = {
+  __typename?: 'Message';
+  attachments: Array<Attachment>;
+  buttons: Array<MessageButton>;
+  /** The channel's time for inbound messages; when the organization sent it for outbound ones. */
+  createdAt: Scalars['DateTime']['output'];
+  direction: MessageDirection;
+  /** Why an outbound message failed: the gateway's code, or the channel's own (Twilio's 63016). */
+  errorCode: Maybe<Scalars['String']['output']>;
+  errorMessage: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  kind: MessageKind;
+  postback: Maybe<Postback>;
+  /** Quick replies offered with an outbound text. */
+  quickReplies: Array<QuickReply>;
+  /** The payload of the quick reply an inbound message answered with. */
+  quickReplyPayload: Maybe<Scalars['String']['output']>;
+  status: MessageStatus;
+  /** When the status last changed. */
+  statusAt: Maybe<Scalars['DateTime']['output']>;
+  template: Maybe<MessageTemplate>;
+  text: Maybe<Scalars['String']['output']>;
+};
+
+export type MessageButton = {
+  __typename?: 'MessageButton';
+  /** A postback button's payload. */
+  payload: Maybe<Scalars['String']['output']>;
+  title: Scalars['String']['output'];
+  /** A web-URL button's address. */
+  url: Maybe<Scalars['String']['output']>;
+};
+
+/** Newest first: a chat shows the latest page, and `after` pages back in time. */
+export type MessageConnection = {
+  __typename?: 'MessageConnection';
+  edges: Array<MessageEdge>;
+  pageInfo: PageInfo;
+};
+
+/** Exactly one kind of content. */
+export type MessageContentInput =
+  { buttons: ButtonsContentInput; media?: never; template?: never; text?: never; }
+  |  { buttons?: never; media: MediaContentInput; template?: never; text?: never; }
+  |  { buttons?: never; media?: never; template: TemplateContentInput; text?: never; }
+  |  { buttons?: never; media?: never; template?: never; text: TextContentInput; };
+
+export type MessageDirection =
+  /** From the contact (shopper) to the organization. */
+  | 'INBOUND'
+  /** From the organization to the contact. */
+  | 'OUTBOUND';
+
+export type MessageEdge = {
+  __typename?: 'MessageEdge';
+  cursor: Scalars['String']['output'];
+  node: Message;
+};
+
+export type MessageEvent = {
+  __typename?: 'MessageEvent';
+  at: Scalars['DateTime']['output'];
+  channel: Channel;
+  conversationId: Scalars['ID']['output'];
+  /** The message as stored when the subscriber reads it. */
+  message: Maybe<Message>;
+  type: MessageEventType;
+};
+
+export type MessageEventType =
+  /** A new inbound message. */
+  | 'MESSAGE_RECEIVED'
+  /** An outbound message was handed to the channel. */
+  | 'MESSAGE_SENT'
+  /** An outbound message's status changed (delivered, read, failed). */
+  | 'STATUS_CHANGED';
+
+export type MessageKind =
+  | 'BUTTONS'
+  | 'MEDIA'
+  /** A shopper pressed a button (see `postback`). */
+  | 'POSTBACK'
+  | 'TEMPLATE'
+  | 'TEXT';
+
+export type MessageStatus =
+  | 'DELIVERED'
+  /** Outbound, not delivered: `errorCode` and `errorMessage` say why. */
+  | 'FAILED'
+  /** Outbound, the send is under way (a retry with the same idempotency key while it is answers this). */
+  | 'PENDING'
+  | 'QUEUED'
+  | 'READ'
+  /** Inbound, stored. */
+  | 'RECEIVED'
+  | 'SENT';
+
+export type MessageTemplate = {
+  __typename?: 'MessageTemplate';
+  /** The channel's template id (WhatsApp: the Content SID, HX…). */
+  id: Scalars['String']['output'];
+  /** Values of the template's placeholders, by placeholder name. */
+  variables: Array<TemplateVariable>;
+};
+
 export type MessengerConnectInput = {
   pageId: Scalars['String']['input'];
 };
@@ -793,12 +996,21 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
+  markConversationRead: MarkConversationReadPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
    * may; any other id answers NOT_FOUND.
    */
   replayWebhookEvent: ReplayWebhookEventPayload;
+  /**
+   * Sends a message (members may: support agents reply to shoppers). Once per idempotency key; a
+   * channel's refusal before any call (e.g. outside the 24-hour window) is BAD_USER_INPUT and keeps
+   * nothing; a failure after the call is stored as a FAILED message and answered with its error code
+   * (`extensions.messageId` names it).
+   */
+  sendMessage: SendMessagePayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -848,8 +1060,18 @@ export type MutationDisconnectIntegrationArgs = {
 };
 
 
+export type MutationMarkConversationReadArgs = {
+  conversationId: Scalars['ID']['input'];
+};
+
+
 export type MutationReplayWebhookEventArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationSendMessageArgs = {
+  input: SendMessageInput;
 };
 
 
@@ -900,6 +1122,10 @@ export type Organization = {
   __typename?: 'Organization';
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
+  /** One conversation of this organization; null for any other id (another organization's included). */
+  conversation: Maybe<Conversation>;
+  /** Conversations, latest activity first. */
+  conversations: ConversationConnection;
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   integration: Integration;
@@ -914,6 +1140,19 @@ export type Organization = {
 export type OrganizationAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type OrganizationConversationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type OrganizationConversationsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  channel?: InputMaybe<Channel>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<ConversationStatus>;
 };
 
 
@@ -936,6 +1175,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
   hasPreviousPage: Scalars['Boolean']['output'];
   startCursor: Maybe<Scalars['String']['output']>;
+};
+
+export type Postback = {
+  __typename?: 'Postback';
+  payload: Scalars['String']['output'];
+  title: Scalars['String']['output'];
 };
 
 /**
@@ -997,6 +1242,17 @@ export type QueryUnroutedWebhookEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type QuickReply = {
+  __typename?: 'QuickReply';
+  payload: Scalars['String']['output'];
+  title: Scalars['String']['output'];
+};
+
+export type QuickReplyInput = {
+  payload: Scalars['String']['input'];
+  title: Scalars['String']['input'];
+};
+
 export type ReplayWebhookEventPayload = {
   __typename?: 'ReplayWebhookEventPayload';
   event: WebhookEvent;
@@ -1006,6 +1262,30 @@ export type Role =
   | 'ADMIN'
   | 'MEMBER'
   | 'PLATFORM_ADMIN';
+
+export type SendMessageInput = {
+  channel?: InputMaybe<Channel>;
+  /** The contact's id on the channel (PSID, or `whatsapp:+E164`). */
+  contactId?: InputMaybe<Scalars['String']['input']>;
+  content: MessageContentInput;
+  /** The conversation to reply in; or give `channel` and `contactId` to write first. */
+  conversationId?: InputMaybe<Scalars['ID']['input']>;
+  /**
+   * Chosen by the client, 1 to 200 printable characters, unique per message within the organization:
+   * sending again with the same key returns the first message and sends nothing.
+   */
+  idempotencyKey: Scalars['String']['input'];
+  /** Messenger: a message tag (e.g. HUMAN_AGENT) that allows sending outside the 24-hour window. */
+  messageTag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type SendMessagePayload = {
+  __typename?: 'SendMessagePayload';
+  conversation: Conversation;
+  message: Message;
+  /** True when this key had been used already: the stored message is returned and nothing was sent. */
+  replayed: Scalars['Boolean']['output'];
+};
 
 export type ShopifyConnectInput = {
   /** The `mystore` of mystore.myshopify.com (lowercase letters, digits, hyphens). */
@@ -1074,6 +1354,19 @@ export type ShopifyDraftOrderEdge = {
 export type ShopifyDraftOrderLineInput = {
   quantity: Scalars['Int']['input'];
   variantId: Scalars['ID']['input'];
+};
+
+/** A Shopify change from the webhook inbox; query the store for the details. */
+export type ShopifyEvent = {
+  __typename?: 'ShopifyEvent';
+  /** gid://shopify/… when Shopify sent it. */
+  adminGraphqlApiId: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  /** Shopify's numeric id of the order, product or customer. */
+  resourceId: Maybe<Scalars['String']['output']>;
+  /** orders/updated, products/update or customers/update. */
+  topic: Scalars['String']['output'];
+  webhookEventId: Scalars['ID']['output'];
 };
 
 export type ShopifyFulfillment = {
@@ -1414,6 +1707,40 @@ export type SubscribeKlaviyoProfilePayload = {
   listId: Scalars['ID']['output'];
 };
 
+/**
+ * Live events of the viewer's organization over graphql-ws on /graphql (the token in
+ * connection_init's payload). Another organization's events are never delivered.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  messageEvents: MessageEvent;
+  shopifyEvents: ShopifyEvent;
+};
+
+export type TemplateContentInput = {
+  /** The approved template's id (WhatsApp: the Content SID). */
+  id: Scalars['String']['input'];
+  variables?: InputMaybe<Array<TemplateVariableInput>>;
+};
+
+export type TemplateVariable = {
+  __typename?: 'TemplateVariable';
+  name: Scalars['String']['output'];
+  value: Scalars['String']['output'];
+};
+
+export type TemplateVariableInput = {
+  name: Scalars['String']['input'];
+  value: Scalars['String']['input'];
+};
+
+export type TextContentInput = {
+  /** 1 to 2000 characters. */
+  body: Scalars['String']['input'];
+  /** Up to 13 (Messenger's limit); a title of 1 to 20 characters, a payload of 1 to 1000. */
+  quickReplies?: InputMaybe<Array<QuickReplyInput>>;
+};
+
 export type TrackKlaviyoEventInput = {
   /** The metric the event counts towards, e.g. "Started Checkout"; flows triggered by this metric start. */
   metricName: Scalars['String']['input'];
@@ -1537,7 +1864,7 @@ export type WhatsAppConnectInput = {
 export type WhatsAppIntegration = IntegrationCommon & {
   __typename?: 'WhatsAppIntegration';
   account: Array<AccountValue>;
-  /** The approved WhatsApp business number, E.164. */
+  /** The approved WhatsApp business number, E.164. Null: the organization sends from the platform's shared number. */
   businessNumber: Maybe<Scalars['String']['output']>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
@@ -1545,8 +1872,81 @@ export type WhatsAppIntegration = IntegrationCommon & {
   id: Scalars['ID']['output'];
   lastSyncedAt: Maybe<Scalars['DateTime']['output']>;
   provider: Provider;
+  /**
+   * Whether the sending number (the business number, or the platform's shared one) is a WhatsApp sender
+   * of the platform's Twilio account, in words. Two Twilio calls: IncomingPhoneNumbers?PhoneNumber= and
+   * Messages?From=whatsapp:… (testIntegration runs the same check).
+   */
+  sender: WhatsAppSenderStatus;
   status: IntegrationStatus;
   syncStatus: Maybe<Scalars['String']['output']>;
+  /**
+   * The platform Twilio account's message templates (Content API, GET
+   * https://content.twilio.com/v1/ContentAndApprovals) with their WhatsApp approval. Outside WhatsApp's
+   * 24-hour customer-care window only an `approved` one can be sent (sendMessage with a template). Also
+   * answers for an organization that sends from the shared number (no business number connected).
+   */
+  templates: WhatsAppTemplateConnection;
+};
+
+
+export type WhatsAppIntegrationTemplatesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type WhatsAppSenderState =
+  /** A phone number of the Twilio account that has not sent a WhatsApp message yet (maybe not registered). */
+  | 'ACCOUNT_NUMBER'
+  /** Twilio knows nothing of this number in the platform's account. */
+  | 'NOT_FOUND'
+  /** A phone number of the Twilio account that has sent WhatsApp messages. */
+  | 'VERIFIED'
+  /** Not one of the account's phone numbers, but it has sent WhatsApp messages (e.g. Twilio's sandbox). */
+  | 'WHATSAPP_TRAFFIC';
+
+export type WhatsAppSenderStatus = {
+  __typename?: 'WhatsAppSenderStatus';
+  /** The state in words, with what to do when something is missing. */
+  description: Scalars['String']['output'];
+  /** E.164. */
+  number: Scalars['String']['output'];
+  /** True for the platform's shared number (TWILIO_WHATSAPP_NUMBER). */
+  shared: Scalars['Boolean']['output'];
+  state: WhatsAppSenderState;
+};
+
+/** A Twilio Content API template; send it with its `id` and values for its `variables`. */
+export type WhatsAppTemplate = {
+  __typename?: 'WhatsAppTemplate';
+  /**
+   * WhatsApp's approval in Twilio's lowercase words: `approved`, `pending`, `received`, `rejected`,
+   * `paused`, `disabled`, or `unsubmitted` when it was never submitted for WhatsApp.
+   */
+  approvalStatus: Scalars['String']['output'];
+  /** The Content SID, HX followed by 32 hex digits. */
+  id: Scalars['ID']['output'];
+  /** ISO 639-1 language code, e.g. `en`. */
+  language: Maybe<Scalars['String']['output']>;
+  /** The template's friendly name (not shown to the shopper). */
+  name: Maybe<Scalars['String']['output']>;
+  /** Why WhatsApp rejected it, when it did. */
+  rejectionReason: Maybe<Scalars['String']['output']>;
+  /** The placeholder names in order (`1`, `2`, … or named); sendMessage's template variables use them as keys. */
+  variables: Array<Scalars['String']['output']>;
+};
+
+export type WhatsAppTemplateConnection = {
+  __typename?: 'WhatsAppTemplateConnection';
+  edges: Array<WhatsAppTemplateEdge>;
+  pageInfo: PageInfo;
+};
+
+export type WhatsAppTemplateEdge = {
+  __typename?: 'WhatsAppTemplateEdge';
+  /** Twilio pages by token: every edge carries the token of the page after its own. */
+  cursor: Scalars['String']['output'];
+  node: WhatsAppTemplate;
 };
 
 
@@ -1650,13 +2050,23 @@ export type ResolversTypes = {
   AccountValue: ResolverTypeWrapper<AccountValue>;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: ResolverTypeWrapper<Omit<AddKustomerNotePayload, 'note'> & { note: ResolversTypes['KustomerNote'] }>;
+  Attachment: ResolverTypeWrapper<Attachment>;
+  AttachmentType: AttachmentType;
   AuditLogConnection: ResolverTypeWrapper<Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEdge']> }>;
   AuditLogEdge: ResolverTypeWrapper<Omit<AuditLogEdge, 'node'> & { node: ResolversTypes['AuditLogEntry'] }>;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntryRow>;
   AuditOutcome: AuditOutcome;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ButtonInput: ButtonInput;
+  ButtonsContentInput: ButtonsContentInput;
   CartLineInput: CartLineInput;
+  Channel: Channel;
   ConnectIntegrationInput: ConnectIntegrationInput;
+  Contact: ResolverTypeWrapper<Contact>;
+  Conversation: ResolverTypeWrapper<ConversationRow>;
+  ConversationConnection: ResolverTypeWrapper<Omit<ConversationConnection, 'edges'> & { edges: Array<ResolversTypes['ConversationEdge']> }>;
+  ConversationEdge: ResolverTypeWrapper<Omit<ConversationEdge, 'node'> & { node: ResolversTypes['Conversation'] }>;
+  ConversationStatus: ConversationStatus;
   CreateKustomerConversationInput: CreateKustomerConversationInput;
   CreateKustomerTicketInput: CreateKustomerTicketInput;
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
@@ -1708,6 +2118,19 @@ export type ResolversTypes = {
   KustomerMessageEdge: ResolverTypeWrapper<Omit<KustomerMessageEdge, 'node'> & { node: ResolversTypes['KustomerMessage'] }>;
   KustomerNote: ResolverTypeWrapper<KustomerNoteModel>;
   KustomerTicketStatus: KustomerTicketStatus;
+  MarkConversationReadPayload: ResolverTypeWrapper<Omit<MarkConversationReadPayload, 'conversation'> & { conversation: ResolversTypes['Conversation'] }>;
+  MediaContentInput: MediaContentInput;
+  Message: ResolverTypeWrapper<MessageRow>;
+  MessageButton: ResolverTypeWrapper<MessageButton>;
+  MessageConnection: ResolverTypeWrapper<Omit<MessageConnection, 'edges'> & { edges: Array<ResolversTypes['MessageEdge']> }>;
+  MessageContentInput: MessageContentInput;
+  MessageDirection: MessageDirection;
+  MessageEdge: ResolverTypeWrapper<Omit<MessageEdge, 'node'> & { node: ResolversTypes['Message'] }>;
+  MessageEvent: ResolverTypeWrapper<MessageEventModel>;
+  MessageEventType: MessageEventType;
+  MessageKind: MessageKind;
+  MessageStatus: MessageStatus;
+  MessageTemplate: ResolverTypeWrapper<MessageTemplate>;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: ResolverTypeWrapper<IntegrationRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -1715,11 +2138,16 @@ export type ResolversTypes = {
   OpenAIIntegration: ResolverTypeWrapper<IntegrationRow>;
   Organization: ResolverTypeWrapper<OrganizationRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Postback: ResolverTypeWrapper<Postback>;
   Provider: Provider;
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  QuickReply: ResolverTypeWrapper<QuickReply>;
+  QuickReplyInput: QuickReplyInput;
   ReplayWebhookEventPayload: ResolverTypeWrapper<Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversTypes['WebhookEvent'] }>;
   Role: Role;
+  SendMessageInput: SendMessageInput;
+  SendMessagePayload: ResolverTypeWrapper<Omit<SendMessagePayload, 'conversation' | 'message'> & { conversation: ResolversTypes['Conversation'], message: ResolversTypes['Message'] }>;
   ShopifyConnectInput: ShopifyConnectInput;
   ShopifyCustomer: ResolverTypeWrapper<ShopifyCustomerModel>;
   ShopifyCustomerConnection: ResolverTypeWrapper<Omit<ShopifyCustomerConnection, 'edges'> & { edges: Array<ResolversTypes['ShopifyCustomerEdge']> }>;
@@ -1728,6 +2156,7 @@ export type ResolversTypes = {
   ShopifyDraftOrderConnection: ResolverTypeWrapper<Omit<ShopifyDraftOrderConnection, 'edges'> & { edges: Array<ResolversTypes['ShopifyDraftOrderEdge']> }>;
   ShopifyDraftOrderEdge: ResolverTypeWrapper<Omit<ShopifyDraftOrderEdge, 'node'> & { node: ResolversTypes['ShopifyDraftOrder'] }>;
   ShopifyDraftOrderLineInput: ShopifyDraftOrderLineInput;
+  ShopifyEvent: ResolverTypeWrapper<ShopifyEventModel>;
   ShopifyFulfillment: ResolverTypeWrapper<ShopifyFulfillment>;
   ShopifyIntegration: ResolverTypeWrapper<IntegrationRow>;
   ShopifyInventoryLevel: ResolverTypeWrapper<ShopifyInventoryLevelModel>;
@@ -1749,6 +2178,11 @@ export type ResolversTypes = {
   StripeIntegration: ResolverTypeWrapper<IntegrationRow>;
   SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
   SubscribeKlaviyoProfilePayload: ResolverTypeWrapper<SubscribeKlaviyoProfilePayload>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  TemplateContentInput: TemplateContentInput;
+  TemplateVariable: ResolverTypeWrapper<TemplateVariable>;
+  TemplateVariableInput: TemplateVariableInput;
+  TextContentInput: TextContentInput;
   TrackKlaviyoEventInput: TrackKlaviyoEventInput;
   TrackKlaviyoEventPayload: ResolverTypeWrapper<TrackKlaviyoEventPayload>;
   UnsubscribeKlaviyoProfileInput: UnsubscribeKlaviyoProfileInput;
@@ -1762,6 +2196,11 @@ export type ResolversTypes = {
   WebhookEventState: WebhookEventState;
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: ResolverTypeWrapper<IntegrationRow>;
+  WhatsAppSenderState: WhatsAppSenderState;
+  WhatsAppSenderStatus: ResolverTypeWrapper<WhatsAppSenderStatusModel>;
+  WhatsAppTemplate: ResolverTypeWrapper<WhatsAppTemplateModel>;
+  WhatsAppTemplateConnection: ResolverTypeWrapper<Omit<WhatsAppTemplateConnection, 'edges'> & { edges: Array<ResolversTypes['WhatsAppTemplateEdge']> }>;
+  WhatsAppTemplateEdge: ResolverTypeWrapper<Omit<WhatsAppTemplateEdge, 'node'> & { node: ResolversTypes['WhatsAppTemplate'] }>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -1770,12 +2209,19 @@ export type ResolversParentTypes = {
   AccountValue: AccountValue;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: Omit<AddKustomerNotePayload, 'note'> & { note: ResolversParentTypes['KustomerNote'] };
+  Attachment: Attachment;
   AuditLogConnection: Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditLogEdge']> };
   AuditLogEdge: Omit<AuditLogEdge, 'node'> & { node: ResolversParentTypes['AuditLogEntry'] };
   AuditLogEntry: AuditLogEntryRow;
   Boolean: Scalars['Boolean']['output'];
+  ButtonInput: ButtonInput;
+  ButtonsContentInput: ButtonsContentInput;
   CartLineInput: CartLineInput;
   ConnectIntegrationInput: ConnectIntegrationInput;
+  Contact: Contact;
+  Conversation: ConversationRow;
+  ConversationConnection: Omit<ConversationConnection, 'edges'> & { edges: Array<ResolversParentTypes['ConversationEdge']> };
+  ConversationEdge: Omit<ConversationEdge, 'node'> & { node: ResolversParentTypes['Conversation'] };
   CreateKustomerConversationInput: CreateKustomerConversationInput;
   CreateKustomerTicketInput: CreateKustomerTicketInput;
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
@@ -1820,6 +2266,15 @@ export type ResolversParentTypes = {
   KustomerMessageConnection: Omit<KustomerMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['KustomerMessageEdge']> };
   KustomerMessageEdge: Omit<KustomerMessageEdge, 'node'> & { node: ResolversParentTypes['KustomerMessage'] };
   KustomerNote: KustomerNoteModel;
+  MarkConversationReadPayload: Omit<MarkConversationReadPayload, 'conversation'> & { conversation: ResolversParentTypes['Conversation'] };
+  MediaContentInput: MediaContentInput;
+  Message: MessageRow;
+  MessageButton: MessageButton;
+  MessageConnection: Omit<MessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['MessageEdge']> };
+  MessageContentInput: MessageContentInput;
+  MessageEdge: Omit<MessageEdge, 'node'> & { node: ResolversParentTypes['Message'] };
+  MessageEvent: MessageEventModel;
+  MessageTemplate: MessageTemplate;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: IntegrationRow;
   Mutation: Record<PropertyKey, never>;
@@ -1827,9 +2282,14 @@ export type ResolversParentTypes = {
   OpenAIIntegration: IntegrationRow;
   Organization: OrganizationRow;
   PageInfo: PageInfo;
+  Postback: Postback;
   ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
+  QuickReply: QuickReply;
+  QuickReplyInput: QuickReplyInput;
   ReplayWebhookEventPayload: Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversParentTypes['WebhookEvent'] };
+  SendMessageInput: SendMessageInput;
+  SendMessagePayload: Omit<SendMessagePayload, 'conversation' | 'message'> & { conversation: ResolversParentTypes['Conversation'], message: ResolversParentTypes['Message'] };
   ShopifyConnectInput: ShopifyConnectInput;
   ShopifyCustomer: ShopifyCustomerModel;
   ShopifyCustomerConnection: Omit<ShopifyCustomerConnection, 'edges'> & { edges: Array<ResolversParentTypes['ShopifyCustomerEdge']> };
@@ -1838,6 +2298,7 @@ export type ResolversParentTypes = {
   ShopifyDraftOrderConnection: Omit<ShopifyDraftOrderConnection, 'edges'> & { edges: Array<ResolversParentTypes['ShopifyDraftOrderEdge']> };
   ShopifyDraftOrderEdge: Omit<ShopifyDraftOrderEdge, 'node'> & { node: ResolversParentTypes['ShopifyDraftOrder'] };
   ShopifyDraftOrderLineInput: ShopifyDraftOrderLineInput;
+  ShopifyEvent: ShopifyEventModel;
   ShopifyFulfillment: ShopifyFulfillment;
   ShopifyIntegration: IntegrationRow;
   ShopifyInventoryLevel: ShopifyInventoryLevelModel;
@@ -1859,6 +2320,11 @@ export type ResolversParentTypes = {
   StripeIntegration: IntegrationRow;
   SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
   SubscribeKlaviyoProfilePayload: SubscribeKlaviyoProfilePayload;
+  Subscription: Record<PropertyKey, never>;
+  TemplateContentInput: TemplateContentInput;
+  TemplateVariable: TemplateVariable;
+  TemplateVariableInput: TemplateVariableInput;
+  TextContentInput: TextContentInput;
   TrackKlaviyoEventInput: TrackKlaviyoEventInput;
   TrackKlaviyoEventPayload: TrackKlaviyoEventPayload;
   UnsubscribeKlaviyoProfileInput: UnsubscribeKlaviyoProfileInput;
@@ -1871,6 +2337,10 @@ export type ResolversParentTypes = {
   WebhookEventEdge: Omit<WebhookEventEdge, 'node'> & { node: ResolversParentTypes['WebhookEvent'] };
   WhatsAppConnectInput: WhatsAppConnectInput;
   WhatsAppIntegration: IntegrationRow;
+  WhatsAppSenderStatus: WhatsAppSenderStatusModel;
+  WhatsAppTemplate: WhatsAppTemplateModel;
+  WhatsAppTemplateConnection: Omit<WhatsAppTemplateConnection, 'edges'> & { edges: Array<ResolversParentTypes['WhatsAppTemplateEdge']> };
+  WhatsAppTemplateEdge: Omit<WhatsAppTemplateEdge, 'node'> & { node: ResolversParentTypes['WhatsAppTemplate'] };
 };
 
 export type AuditDirectiveArgs = {
@@ -1917,6 +2387,12 @@ export type AddKustomerNotePayloadResolvers<ContextType = GatewayContext, Parent
   note?: Resolver<ResolversTypes['KustomerNote'], ParentType, ContextType>;
 };
 
+export type AttachmentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Attachment'] = ResolversParentTypes['Attachment']> = {
+  contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['AttachmentType'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type AuditLogConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AuditLogConnection'] = ResolversParentTypes['AuditLogConnection']> = {
   edges?: Resolver<Array<ResolversTypes['AuditLogEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1938,6 +2414,34 @@ export type AuditLogEntryResolvers<ContextType = GatewayContext, ParentType exte
   outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ContactResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type ConversationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Conversation'] = ResolversParentTypes['Conversation']> = {
+  accountKey?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  contact?: Resolver<ResolversTypes['Contact'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActivityAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastInboundAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastReadAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  messages?: Resolver<ResolversTypes['MessageConnection'], ParentType, ContextType, RequireFields<ConversationMessagesArgs, 'first'>>;
+  needsHuman?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ConversationStatus'], ParentType, ContextType>;
+};
+
+export type ConversationConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConversationConnection'] = ResolversParentTypes['ConversationConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ConversationEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type ConversationEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ConversationEdge'] = ResolversParentTypes['ConversationEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType>;
 };
 
 export type CreateShopifyDraftOrderPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['CreateShopifyDraftOrderPayload'] = ResolversParentTypes['CreateShopifyDraftOrderPayload']> = {
@@ -2207,6 +2711,57 @@ export type KustomerNoteResolvers<ContextType = GatewayContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type MarkConversationReadPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MarkConversationReadPayload'] = ResolversParentTypes['MarkConversationReadPayload']> = {
+  conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType>;
+};
+
+export type MessageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Message'] = ResolversParentTypes['Message']> = {
+  attachments?: Resolver<Array<ResolversTypes['Attachment']>, ParentType, ContextType>;
+  buttons?: Resolver<Array<ResolversTypes['MessageButton']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  direction?: Resolver<ResolversTypes['MessageDirection'], ParentType, ContextType>;
+  errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['MessageKind'], ParentType, ContextType>;
+  postback?: Resolver<Maybe<ResolversTypes['Postback']>, ParentType, ContextType>;
+  quickReplies?: Resolver<Array<ResolversTypes['QuickReply']>, ParentType, ContextType>;
+  quickReplyPayload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['MessageStatus'], ParentType, ContextType>;
+  statusAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  template?: Resolver<Maybe<ResolversTypes['MessageTemplate']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MessageButtonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageButton'] = ResolversParentTypes['MessageButton']> = {
+  payload?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type MessageConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageConnection'] = ResolversParentTypes['MessageConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['MessageEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type MessageEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageEdge'] = ResolversParentTypes['MessageEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+};
+
+export type MessageEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageEvent'] = ResolversParentTypes['MessageEvent']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
+  conversationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  message?: Resolver<Maybe<ResolversTypes['Message']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['MessageEventType'], ParentType, ContextType>;
+};
+
+export type MessageTemplateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessageTemplate'] = ResolversParentTypes['MessageTemplate']> = {
+  id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  variables?: Resolver<Array<ResolversTypes['TemplateVariable']>, ParentType, ContextType>;
+};
+
 export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MessengerIntegration'] = ResolversParentTypes['MessengerIntegration']> = {
   account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -2228,7 +2783,9 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   createKustomerTicket?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerTicketArgs, 'input'>>;
   createShopifyDraftOrder?: Resolver<ResolversTypes['CreateShopifyDraftOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateShopifyDraftOrderArgs, 'input'>>;
   disconnectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisconnectIntegrationArgs, 'provider'>>;
+  markConversationRead?: Resolver<ResolversTypes['MarkConversationReadPayload'], ParentType, ContextType, RequireFields<MutationMarkConversationReadArgs, 'conversationId'>>;
   replayWebhookEvent?: Resolver<ResolversTypes['ReplayWebhookEventPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventArgs, 'id'>>;
+  sendMessage?: Resolver<ResolversTypes['SendMessagePayload'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
   subscribeKlaviyoProfile?: Resolver<ResolversTypes['SubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationSubscribeKlaviyoProfileArgs, 'input'>>;
   testIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationTestIntegrationArgs, 'provider'>>;
   trackKlaviyoEvent?: Resolver<ResolversTypes['TrackKlaviyoEventPayload'], ParentType, ContextType, RequireFields<MutationTrackKlaviyoEventArgs, 'input'>>;
@@ -2251,6 +2808,8 @@ export type OpenAiIntegrationResolvers<ContextType = GatewayContext, ParentType 
 
 export type OrganizationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
   auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<OrganizationAuditLogArgs, 'first'>>;
+  conversation?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<OrganizationConversationArgs, 'id'>>;
+  conversations?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<OrganizationConversationsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType, RequireFields<OrganizationIntegrationArgs, 'provider'>>;
@@ -2264,6 +2823,11 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type PostbackResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Postback'] = ResolversParentTypes['Postback']> = {
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
@@ -2282,8 +2846,19 @@ export type QueryResolvers<ContextType = GatewayContext, ParentType extends Reso
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
+export type QuickReplyResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['QuickReply'] = ResolversParentTypes['QuickReply']> = {
+  payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type ReplayWebhookEventPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReplayWebhookEventPayload'] = ResolversParentTypes['ReplayWebhookEventPayload']> = {
   event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+};
+
+export type SendMessagePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SendMessagePayload'] = ResolversParentTypes['SendMessagePayload']> = {
+  conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['Message'], ParentType, ContextType>;
+  replayed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
 export type ShopifyCustomerResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyCustomer'] = ResolversParentTypes['ShopifyCustomer']> = {
@@ -2328,6 +2903,14 @@ export type ShopifyDraftOrderConnectionResolvers<ContextType = GatewayContext, P
 export type ShopifyDraftOrderEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyDraftOrderEdge'] = ResolversParentTypes['ShopifyDraftOrderEdge']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['ShopifyDraftOrder'], ParentType, ContextType>;
+};
+
+export type ShopifyEventResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyEvent'] = ResolversParentTypes['ShopifyEvent']> = {
+  adminGraphqlApiId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  resourceId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  topic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  webhookEventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
 export type ShopifyFulfillmentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ShopifyFulfillment'] = ResolversParentTypes['ShopifyFulfillment']> = {
@@ -2492,6 +3075,16 @@ export type SubscribeKlaviyoProfilePayloadResolvers<ContextType = GatewayContext
   listId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  messageEvents?: SubscriptionResolver<ResolversTypes['MessageEvent'], "messageEvents", ParentType, ContextType>;
+  shopifyEvents?: SubscriptionResolver<ResolversTypes['ShopifyEvent'], "shopifyEvents", ParentType, ContextType>;
+};
+
+export type TemplateVariableResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TemplateVariable'] = ResolversParentTypes['TemplateVariable']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TrackKlaviyoEventPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TrackKlaviyoEventPayload'] = ResolversParentTypes['TrackKlaviyoEventPayload']> = {
   accepted?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
@@ -2541,18 +3134,51 @@ export type WhatsAppIntegrationResolvers<ContextType = GatewayContext, ParentTyp
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastSyncedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  sender?: Resolver<ResolversTypes['WhatsAppSenderStatus'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['IntegrationStatus'], ParentType, ContextType>;
   syncStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  templates?: Resolver<ResolversTypes['WhatsAppTemplateConnection'], ParentType, ContextType, RequireFields<WhatsAppIntegrationTemplatesArgs, 'first'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type WhatsAppSenderStatusResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppSenderStatus'] = ResolversParentTypes['WhatsAppSenderStatus']> = {
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  shared?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['WhatsAppSenderState'], ParentType, ContextType>;
+};
+
+export type WhatsAppTemplateResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppTemplate'] = ResolversParentTypes['WhatsAppTemplate']> = {
+  approvalStatus?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  language?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  rejectionReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  variables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type WhatsAppTemplateConnectionResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppTemplateConnection'] = ResolversParentTypes['WhatsAppTemplateConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['WhatsAppTemplateEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type WhatsAppTemplateEdgeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['WhatsAppTemplateEdge'] = ResolversParentTypes['WhatsAppTemplateEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WhatsAppTemplate'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = GatewayContext> = {
   AccountField?: AccountFieldResolvers<ContextType>;
   AccountValue?: AccountValueResolvers<ContextType>;
   AddKustomerNotePayload?: AddKustomerNotePayloadResolvers<ContextType>;
+  Attachment?: AttachmentResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   AuditLogEntry?: AuditLogEntryResolvers<ContextType>;
+  Contact?: ContactResolvers<ContextType>;
+  Conversation?: ConversationResolvers<ContextType>;
+  ConversationConnection?: ConversationConnectionResolvers<ContextType>;
+  ConversationEdge?: ConversationEdgeResolvers<ContextType>;
   CreateShopifyDraftOrderPayload?: CreateShopifyDraftOrderPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Integration?: IntegrationResolvers<ContextType>;
@@ -2588,20 +3214,31 @@ export type Resolvers<ContextType = GatewayContext> = {
   KustomerMessageConnection?: KustomerMessageConnectionResolvers<ContextType>;
   KustomerMessageEdge?: KustomerMessageEdgeResolvers<ContextType>;
   KustomerNote?: KustomerNoteResolvers<ContextType>;
+  MarkConversationReadPayload?: MarkConversationReadPayloadResolvers<ContextType>;
+  Message?: MessageResolvers<ContextType>;
+  MessageButton?: MessageButtonResolvers<ContextType>;
+  MessageConnection?: MessageConnectionResolvers<ContextType>;
+  MessageEdge?: MessageEdgeResolvers<ContextType>;
+  MessageEvent?: MessageEventResolvers<ContextType>;
+  MessageTemplate?: MessageTemplateResolvers<ContextType>;
   MessengerIntegration?: MessengerIntegrationResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Postback?: PostbackResolvers<ContextType>;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  QuickReply?: QuickReplyResolvers<ContextType>;
   ReplayWebhookEventPayload?: ReplayWebhookEventPayloadResolvers<ContextType>;
+  SendMessagePayload?: SendMessagePayloadResolvers<ContextType>;
   ShopifyCustomer?: ShopifyCustomerResolvers<ContextType>;
   ShopifyCustomerConnection?: ShopifyCustomerConnectionResolvers<ContextType>;
   ShopifyCustomerEdge?: ShopifyCustomerEdgeResolvers<ContextType>;
   ShopifyDraftOrder?: ShopifyDraftOrderResolvers<ContextType>;
   ShopifyDraftOrderConnection?: ShopifyDraftOrderConnectionResolvers<ContextType>;
   ShopifyDraftOrderEdge?: ShopifyDraftOrderEdgeResolvers<ContextType>;
+  ShopifyEvent?: ShopifyEventResolvers<ContextType>;
   ShopifyFulfillment?: ShopifyFulfillmentResolvers<ContextType>;
   ShopifyIntegration?: ShopifyIntegrationResolvers<ContextType>;
   ShopifyInventoryLevel?: ShopifyInventoryLevelResolvers<ContextType>;
@@ -2620,6 +3257,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   ShopifyTrackingInfo?: ShopifyTrackingInfoResolvers<ContextType>;
   StripeIntegration?: StripeIntegrationResolvers<ContextType>;
   SubscribeKlaviyoProfilePayload?: SubscribeKlaviyoProfilePayloadResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  TemplateVariable?: TemplateVariableResolvers<ContextType>;
   TrackKlaviyoEventPayload?: TrackKlaviyoEventPayloadResolvers<ContextType>;
   UnsubscribeKlaviyoProfilePayload?: UnsubscribeKlaviyoProfilePayloadResolvers<ContextType>;
   UpsertKlaviyoProfilePayload?: UpsertKlaviyoProfilePayloadResolvers<ContextType>;
@@ -2628,6 +3267,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   WebhookEventConnection?: WebhookEventConnectionResolvers<ContextType>;
   WebhookEventEdge?: WebhookEventEdgeResolvers<ContextType>;
   WhatsAppIntegration?: WhatsAppIntegrationResolvers<ContextType>;
+  WhatsAppSenderStatus?: WhatsAppSenderStatusResolvers<ContextType>;
+  WhatsAppTemplate?: WhatsAppTemplateResolvers<ContextType>;
+  WhatsAppTemplateConnection?: WhatsAppTemplateConnectionResolvers<ContextType>;
+  WhatsAppTemplateEdge?: WhatsAppTemplateEdgeResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GatewayContext> = {
