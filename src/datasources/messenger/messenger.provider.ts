@@ -2,6 +2,10 @@ import { z } from 'zod';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
 import { accountSchema, type AccountFieldSpec } from '../account-fields';
+import { messengerWebhooks } from '../../webhooks/messenger.webhook';
+import { MessengerClient } from './messenger.client';
+import { MessengerDataSource } from './messenger.datasource';
+import { MessengerPageTokens } from './messenger.page-tokens';
 
 const env = z.object({
   MESSENGER_APP_ID: z.string(),
@@ -9,6 +13,11 @@ const env = z.object({
   MESSENGER_PAGE_ACCESS_TOKEN: z.string(),
   MESSENGER_VERIFY_TOKEN: z.string(),
   MESSENGER_API_BASE_URL: z.string().url().default('https://graph.facebook.com'),
+  /** Graph's version, the first path segment of every call; the one the Send API docs' examples use. */
+  MESSENGER_API_VERSION: z
+    .string()
+    .regex(/^v[0-9]{1,3}\.[0-9]{1,2}$/, 'MESSENGER_API_VERSION must look like v25.0')
+    .default('v25.0'),
 });
 
 // Facebook Page ids are numeric.
@@ -47,4 +56,24 @@ export const messengerProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Messenger'),
     key: (a) => a.pageId,
   },
+  createDataSource({ env, account, http, logger, health, shared }) {
+    const client = new MessengerClient(
+      { http, logger, health },
+      {
+        baseUrl: env.MESSENGER_API_BASE_URL.replace(/\/+$/, ''),
+        version: env.MESSENGER_API_VERSION,
+        platformToken: env.MESSENGER_PAGE_ACCESS_TOKEN,
+        pageId: account.pageId,
+        // Page tokens outlive a request: one lookup per Page for the gateway's lifetime.
+        tokens: shared('page-tokens', () => new MessengerPageTokens()),
+      },
+    );
+    return new MessengerDataSource(client, account.pageId);
+  },
+  testConnection: async (dataSource) => {
+    await dataSource.ping();
+  },
+  webhooks: messengerWebhooks,
+  // The data source is the channel (src/messaging/messaging.types.ts).
+  messaging: (dataSource) => dataSource,
 });
