@@ -132,11 +132,16 @@ export class WebhookInbox {
     const webhooks = this.webhooksOf(provider);
     const logger = job.logger.child({ webhookEventId: event.id, provider, topic: event.topic });
     const accountKey = event.account_key ?? '';
-    const organizationId =
-      event.organization_id ??
-      (await this.integrations.findClaim(provider, accountKey))?.organization_id ??
-      null;
     const topic = event.topic ?? '';
+    const stored = {
+      id: event.id,
+      provider,
+      providerEventId: event.provider_event_id,
+      topic,
+      accountKey,
+      payload: event.payload,
+    };
+    const organizationId = event.organization_id ?? (await this.route(webhooks, stored, logger));
     if (!organizationId && !webhooks?.unroutedTopics?.includes(topic)) {
       await this.events.finish(event.id, 'unrouted');
       logger.warn({ accountKey }, 'webhook for an account no organization has connected');
@@ -145,15 +150,7 @@ export class WebhookInbox {
     await this.events.startAttempt(event.id, organizationId);
     try {
       if (!webhooks) throw new Error(`${provider} has no webhook handler`);
-      const inbound: InboundEvent = {
-        id: event.id,
-        provider,
-        providerEventId: event.provider_event_id,
-        topic,
-        accountKey,
-        organizationId,
-        payload: event.payload,
-      };
+      const inbound: InboundEvent = { ...stored, organizationId };
       const outcome = await webhooks.handle(inbound, { ...this.deps, logger });
       await this.events.finish(event.id, outcome);
       logger.info({ outcome, organizationId }, 'webhook processed');
@@ -163,6 +160,21 @@ export class WebhookInbox {
       await this.events.finish(event.id, job.lastAttempt ? 'dead' : 'failed', message);
       throw error;
     }
+  }
+
+  /** The provider's own routing first (when it has an opinion), else the account key's claim. */
+  private async route(
+    webhooks: ProviderWebhooks<unknown> | undefined,
+    event: Omit<InboundEvent, 'organizationId'>,
+    logger: Logger,
+  ): Promise<string | null> {
+    const provider = event.provider as ProviderId;
+    const providerConfig = this.config.providers[provider];
+    if (webhooks?.route && providerConfig.configured) {
+      const routed = await webhooks.route(event, { ...this.deps, logger }, providerConfig.env);
+      if (routed !== undefined) return routed;
+    }
+    return (await this.integrations.findClaim(provider, event.accountKey))?.organization_id ?? null;
   }
 }
 

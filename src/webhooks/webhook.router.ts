@@ -78,6 +78,8 @@ export function webhookRouter(inbox: WebhookInbox, publicBaseUrl: string | undef
 
   router.get('/webhooks/:provider', checkProvider(), handshake);
   router.get('/api/webhooks/messenger', checkProvider('messenger'), handshake);
+  // Twilio's webhook path of the issue; before `:provider`, which would read "twilio" as a provider.
+  router.post('/webhooks/twilio', checkProvider('whatsapp'), raw, receive);
   router.post('/webhooks/:provider', checkProvider(), raw, receive);
   router.post('/api/webhooks/messenger', checkProvider('messenger'), raw, receive);
   return router;
