@@ -329,6 +329,33 @@ describe(`sending (${ENGINE})`, () => {
     expect(sim.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 
+  test('marking a conversation read tells Messenger mark_seen with the Page token', async () => {
+    const reader = '7000000000000088';
+    const inbound = newMid();
+    await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.text(PAGE_A, reader, 'hi', inbound)] }]));
+    await waitFor(
+      () => gw.db('messages').where({ provider_message_id: inbound }),
+      (rows) => rows.length === 1,
+    );
+    const [{ conversation_id: conversationId }] = await gw
+      .db('messages')
+      .where({ provider_message_id: inbound });
+    sim.reset();
+    await gw.gateway.services.conversations.markRead({
+      organizationId: orgA,
+      conversationId,
+      requestId: 'test',
+      logger: gw.gateway.services.logger,
+    });
+    expect(sim.requests.filter((r) => r.method === 'POST')).toEqual([
+      expect.objectContaining({
+        path: `/v25.0/${PAGE_A}/messages`,
+        token: sim.pageToken(PAGE_A),
+        body: { recipient: { id: reader }, sender_action: 'mark_seen' },
+      }),
+    ]);
+  });
+
   test('sender actions', async () => {
     const channel = await channelOf(orgA);
     await channel.senderAction('typing_on', context());
@@ -517,24 +544,21 @@ describe(`receiving (${ENGINE})`, () => {
     const inbound = newMid();
     await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.text(PAGE_A, reader, 'hi', inbound)] }]));
     await settled(inbound);
-    const channel = await channelOf(orgA);
-    const sent = await channel.send({ kind: 'text', text: 'hello!' }, context({ contactId: reader }));
-    const conversation = await gw
-      .db('conversations')
-      .where({ organization_id: orgA, channel: 'messenger', contact_id: reader })
-      .first();
-    // What the send mutation stores (until then, the test writes the outbound row itself).
-    await gw.db('messages').insert({
-      organization_id: orgA,
-      conversation_id: conversation.id,
+    // Sent the way the sendMessage mutation sends: through the conversations service.
+    const { message } = await gw.gateway.services.conversations.send({
+      organizationId: orgA,
+      userId: 'alice',
+      requestId: 'test',
+      logger: gw.gateway.services.logger,
+      idempotencyKey: `receipt-${reader}`,
+      content: { kind: 'text', text: 'hello!' },
       channel: 'messenger',
-      direction: 'outbound',
-      status: 'sent',
-      kind: 'text',
-      text: 'hello!',
-      provider_message_id: sent.providerMessageId,
-      created_at: new Date(Date.now() - 1000),
+      contactId: reader,
     });
+    expect(sim.sent).toEqual([
+      { recipient: { id: reader }, messaging_type: 'RESPONSE', message: { text: 'hello!' } },
+    ]);
+    const sent = { providerMessageId: message.provider_message_id! };
     const watermark = Date.now();
     // Meta may deliver the read receipt before the delivery receipt.
     await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.read(PAGE_A, reader, watermark)] }]));
