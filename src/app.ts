@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
 import {
   ApolloServerPluginCacheControlDisabled,
@@ -43,6 +44,10 @@ import { webhookRouter } from './webhooks/webhook.router';
 export interface Gateway {
   app: Express;
   services: Services;
+  /** The executable schema (the WebSocket side, src/graphql/subscriptions.ts, serves it too). */
+  schema: GraphQLSchema;
+  /** Registers work to do first when the gateway stops (closing the WebSocket server). */
+  onStop(stop: () => Promise<void>): void;
   stop(): Promise<void>;
 }
 
@@ -129,8 +134,10 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
 /** The HTTP surface: operations routes, pages, and GraphQL. Webhooks join here in their own router. */
 export async function createGateway(services: Services): Promise<Gateway> {
   const { logger, metrics, db } = services;
+  const schema = buildGatewaySchema();
+  const stopHooks: Array<() => Promise<void>> = [];
   const apollo = new ApolloServer<GatewayContext>({
-    schema: buildGatewaySchema(),
+    schema,
     formatError,
     includeStacktraceInErrorResponses: false,
     // Clients generate types from the schema and the playground needs it; the schema is no secret.
@@ -241,7 +248,10 @@ export async function createGateway(services: Services): Promise<Gateway> {
   return {
     app,
     services,
+    schema,
+    onStop: (stop) => void stopHooks.push(stop),
     async stop() {
+      for (const stop of stopHooks.splice(0)) await stop();
       await services.jobRunner.stop();
       await apollo.stop();
       await services.http.close();

@@ -13,6 +13,7 @@ import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/confi
 import { createDatabase, engineName, pgliteNeedsInit } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { providers } from './datasources/registry';
+import { attachSubscriptions } from './graphql/subscriptions';
 import { configuredSecrets, createLogger } from './observability/logger';
 
 async function main() {
@@ -54,6 +55,8 @@ async function main() {
     logger.info({ port: config.PORT, providers: ready }, 'switchboard listening');
   });
   server.keepAliveTimeout = 65_000;
+  // GraphQL subscriptions (graphql-ws) on the same server and path.
+  attachSubscriptions(server, gateway);
   // The demo token is printed once the port accepts connections (listen resolves HOST first, which
   // can take a while on a busy machine): whoever copies it can use it at once. A port in use ends
   // the start with its message instead of an unhandled 'error' event.

@@ -1,5 +1,6 @@
 import { PROVIDERS } from '../datasources/registry';
 import type { Resolvers } from '../generated/graphql';
+import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
 import { Mutation } from './mutation.resolvers';
 import { AuditLogEntry, Organization } from './organization.resolvers';
@@ -8,13 +9,21 @@ import { Query, Viewer } from './query.resolvers';
 import { DateTime } from './scalars.resolvers';
 import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from './webhook.resolvers';
 
-/** The gateway's own types: organizations, the integration lifecycle, the audit log, the inbox. */
+/**
+ * The gateway's own types: organizations, the integration lifecycle, the audit log, the inbox, the
+ * conversation model and its subscriptions.
+ */
 const core: Resolvers = {
   DateTime,
   Query: { ...Query, ...ProvidersQuery, ...WebhookQuery },
-  Mutation: { ...Mutation, ...WebhookMutation },
+  Mutation: { ...Mutation, ...WebhookMutation, ...Conversations.Mutation },
+  Subscription: Conversations.Subscription,
   Viewer,
-  Organization: { ...Organization, ...WebhookOrganization },
+  Organization: { ...Organization, ...WebhookOrganization, ...Conversations.Organization },
+  Conversation: Conversations.Conversation,
+  Message: Conversations.Message,
+  MessageEvent: Conversations.MessageEvent,
+  ShopifyEvent: Conversations.ShopifyEvent,
   AuditLogEntry,
   WebhookEvent,
   ProviderInfo,

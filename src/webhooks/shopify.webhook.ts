@@ -66,8 +66,24 @@ export const shopifyWebhooks: ProviderWebhooks<ShopifyWebhookEnv> = {
 
 type TopicHandler = (event: InboundEvent, deps: WebhookHandlerDeps) => Promise<WebhookOutcome>;
 
-/** Stored and routed now; they become subscription events in a later version. */
-const storedOnly: TopicHandler = async () => 'done';
+/**
+ * Announced to the organization's `shopifyEvents` subscribers (the event is stored already): what
+ * changed and its ids, never the payload, which holds customer data.
+ */
+const announce: TopicHandler = async (event, deps) => {
+  if (!event.organizationId) return 'done';
+  const payload = asRecord(event.payload);
+  const gid = payload.admin_graphql_api_id;
+  await deps.live.publishShopify({
+    topic: event.topic,
+    organizationId: event.organizationId,
+    webhookEventId: event.id,
+    resourceId: idOf(payload.id) ?? null,
+    adminGraphqlApiId: typeof gid === 'string' && gid.length <= 200 ? gid : null,
+    at: new Date().toISOString(),
+  });
+  return 'done';
+};
 
 const TOPICS: Record<string, TopicHandler> = {
   'app/uninstalled': async (event, deps) => {
@@ -116,9 +132,9 @@ const TOPICS: Record<string, TopicHandler> = {
     return 'done';
   },
 
-  'orders/updated': storedOnly,
-  'products/update': storedOnly,
-  'customers/update': storedOnly,
+  'orders/updated': announce,
+  'products/update': announce,
+  'customers/update': announce,
 };
 
 /** Filed under the organization the event routed to; an unrouted one is only logged. */

@@ -8,6 +8,7 @@ import type { RoleValue } from '../../src/auth/viewer';
 import { loadConfig } from '../../src/config/config';
 import { createDatabase, type Db } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
+import { attachSubscriptions } from '../../src/graphql/subscriptions';
 import { configuredSecrets, createLogger } from '../../src/observability/logger';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -99,6 +100,7 @@ export async function startTestGateway(
   const server: Server = await new Promise((resolve) => {
     const s = gateway.app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  const subscriptions = attachSubscriptions(server, gateway);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const graphql: TestGateway['graphql'] = async (query, variables, token, headers = {}) => {
     const res = await fetch(`${url}/graphql`, {
@@ -130,6 +132,8 @@ export async function startTestGateway(
       );
     },
     async close() {
+      // Open WebSockets would keep server.close waiting.
+      for (const socket of subscriptions.clients) socket.terminate();
       await new Promise((resolve) => server.close(resolve));
       server.closeAllConnections();
       await gateway.stop();
