@@ -88,12 +88,12 @@ describe(`verification (${ENGINE})`, () => {
     expect(await gw.db('webhook_events').where({ account_key: 'store-x' })).toHaveLength(0);
   });
 
-  test('unknown providers and providers without webhooks answer 404, unconfigured ones 503; oversized bodies 413', async () => {
+  test('unknown providers and providers without webhooks answer 404; oversized bodies 413', async () => {
     const signed = shopify.sign({ topic: 'orders/updated', shop: 'store-y', payload: ORDER });
     expect((await shopify.post(signed.headers, signed.body, '/webhooks/nope')).status).toBe(404);
     expect((await shopify.post(signed.headers, signed.body, '/webhooks/klaviyo')).status).toBe(404);
-    // Messenger has webhooks, but this gateway holds no Messenger app secret to verify them with.
-    expect((await shopify.post(signed.headers, signed.body, '/api/webhooks/messenger')).status).toBe(503);
+    // Messenger has webhooks: a Shopify signature is not Meta's.
+    expect((await shopify.post(signed.headers, signed.body, '/api/webhooks/messenger')).status).toBe(401);
     const huge = JSON.stringify({ blob: 'x'.repeat(1_100_000) });
     const big = shopify.sign({ topic: 'orders/updated', shop: 'store-y', payload: JSON.parse(huge) });
     expect((await shopify.post(big.headers, big.body)).status).toBe(413);

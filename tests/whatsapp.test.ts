@@ -282,6 +282,19 @@ describe(`WhatsApp through Twilio (${ENGINE})`, () => {
     expect(sim.messages.filter((m) => m.to === to)).toHaveLength(3);
   });
 
+  test('a contact given without the whatsapp: prefix is the same shopper, in the same conversation', async () => {
+    const a = await org(BUSINESS);
+    const from = shopper();
+    await openWindow(a.admin, BUSINESS, from);
+    const bare = from.replace(/^whatsapp:/, '');
+    const sent = await send(a.admin, bare, { text: { body: 'Yes, in stock.' } });
+    expect(sent.body.errors).toBeUndefined();
+    expect(sent.body.data.sendMessage.conversation.contact.id).toBe(from);
+    const mine = (await conversations(a.admin)).filter((c: any) => c.contact.id.endsWith(bare));
+    expect(mine).toHaveLength(1);
+    expect(mine[0].messages.map((m: any) => m.text)).toEqual(['Yes, in stock.', 'Hi!']);
+  });
+
   test('free-form outside the 24-hour window and buttons are refused before any call; a template starts a conversation', async () => {
     const a = await org();
     const to = shopper();

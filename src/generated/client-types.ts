@@ -828,7 +828,7 @@ export type MarkConversationReadPayload = {
 };
 
 export type MediaContentInput = {
-  /** Sent with the media where the channel allows (WhatsApp), else ignored by the channel. */
+  /** Sent with the media where the channel allows it (WhatsApp); Messenger cannot, and refuses a caption (BAD_USER_INPUT) rather than drop text the shopper would never see. */
   caption?: InputMaybe<Scalars['String']['input']>;
   type: AttachmentType;
   /** An absolute http(s) URL the channel fetches. */

@@ -166,13 +166,16 @@ export class ConversationsService {
       throw new GatewayError('NOT_FOUND', 'No such conversation.');
     }
     const channel = conversationKnown?.channel ?? input.channel;
-    const contactId = conversationKnown?.contact_id ?? input.contactId;
-    if (!channel || !contactId) {
+    const givenContactId = conversationKnown?.contact_id ?? input.contactId;
+    if (!channel || !givenContactId) {
       throw new GatewayError('BAD_USER_INPUT', 'Give a conversationId, or a channel and a contactId.');
     }
     const rows = await this.integrations.listForOrganization(input.organizationId);
     const row = rows.find((r) => r.provider === channel && r.status !== 'disconnected');
     const target = this.runtime.messagingChannelFor(input.organizationId, channel, row, input.logger);
+    const contactId = conversationKnown
+      ? givenContactId
+      : (target.channel.normalizeContactId?.(givenContactId) ?? givenContactId);
     if (conversationKnown && conversationKnown.account_key !== target.accountKey) {
       throw new GatewayError(
         'BAD_USER_INPUT',

@@ -86,6 +86,12 @@ export interface MessagingChannel {
   channel: ChannelId;
   /** Refuses (GatewayError BAD_USER_INPUT) before any call what the channel's rules forbid. */
   send(content: OutboundContent, context: SendContext): Promise<SendResult>;
+  /**
+   * The contact id as the channel's webhooks spell it, from what a client typed (WhatsApp:
+   * `+1415…` becomes `whatsapp:+1415…`), so one shopper is one conversation. Refuses an id that is
+   * not one (BAD_USER_INPUT). Absent: ids are used as given.
+   */
+  normalizeContactId?(contactId: string): string;
   /** Messenger's sender actions (`mark_seen`, `typing_on`, `typing_off`). */
   senderAction?(action: 'mark_seen' | 'typing_on' | 'typing_off', context: SendContext): Promise<void>;
 }

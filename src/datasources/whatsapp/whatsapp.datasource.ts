@@ -72,6 +72,10 @@ export class WhatsAppDataSource implements MessagingChannel {
     return `whatsapp:${this.settings.fromNumber}`;
   }
 
+  normalizeContactId(contactId: string): string {
+    return whatsappAddress(contactId);
+  }
+
   async send(content: OutboundContent, context: SendContext): Promise<SendResult> {
     const to = whatsappAddress(context.contactId);
     const params = this.contentParams(content);
