@@ -9,8 +9,10 @@
  * Flags / env:
  *   --soak | BENCH_SOAK=1        only the 5-minute constant-rate memory check (S1), see soak.ts
  *   --quick | BENCH_QUICK=1      short windows (smoke test of the bench itself, numbers are rough)
- *   --only=B0,B1,B2,GW           targets to run (default all)
- *   --scenarios=S1,S2            gateway scenarios to run (default all)
+ *   --only=B0,B1,B2,GW           targets to run (default all); a scenario name runs the gateway with
+ *                                only those scenarios: `--only=W1` (or `--only W1`) is the webhook
+ *                                acknowledgement alone
+ *   --scenarios=S1,S2,W1         gateway scenarios to run (default all)
  *   BENCH_DURATION (s, default 8)   measured window of a run; latency runs use 3/4 of it
  *   BENCH_WARMUP (s, default 2)     warm-up before each measured window
  *   BENCH_TARGET_WARMUP (s, default 10)  load after each process under test starts (JIT/WASM tier-up)
@@ -27,7 +29,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad, type LoadResult } from './lib/load';
+import { runLoad, type LoadOptions, type LoadResult } from './lib/load';
 import {
   cpuBusyBetween,
   cpuSeconds,
@@ -42,6 +44,7 @@ import {
   API_VERSION,
   ROOT,
   SHOPIFY_TOKEN,
+  SHOPIFY_WEBHOOK_SECRET,
   graphqlUrl,
   startGateway,
   startUpstream,
@@ -61,6 +64,17 @@ import {
   type Scenario,
 } from './scenarios';
 import { runSoak } from './soak';
+import {
+  W1_NAME,
+  W1_PATH,
+  w1Check,
+  w1Deliveries,
+  w1Drain,
+  eventsSince,
+  w1Processing,
+  w1Runs,
+  type W1Processing,
+} from './webhook-scenario';
 import { startBenchPostgres } from './lib/postgres';
 
 const args = process.argv.slice(2);
@@ -76,11 +90,27 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? (QUICK ? 1 : 2));
  * core the background compilers compete with the requests. A gateway in production runs for hours.
  */
 const TARGET_WARMUP = Number(process.env.BENCH_TARGET_WARMUP ?? (QUICK ? 4 : 10));
-const ONLY = (args.find((a) => a.startsWith('--only='))?.slice(7) ?? 'B0,B1,B2,GW').split(',');
-const SCENARIOS = args
-  .find((a) => a.startsWith('--scenarios='))
-  ?.slice(12)
-  .split(',');
+/** `--name=value` or `--name value`. */
+const option = (name: string): string | undefined => {
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (i < 0) return undefined;
+  return args[i]!.includes('=') ? args[i]!.slice(name.length + 3) : args[i + 1];
+};
+const TARGETS = ['B0', 'B1', 'B2', 'GW'];
+const SCENARIO_NAMES = [...scenarios.map((s) => s.name), W1_NAME];
+const onlyList = (option('only') ?? TARGETS.join(',')).split(',').filter(Boolean);
+// Scenario names in --only select the gateway with just those scenarios.
+const onlyScenarios = onlyList.filter((n) => !TARGETS.includes(n));
+const ONLY = [...onlyList.filter((n) => TARGETS.includes(n)), ...(onlyScenarios.length > 0 ? ['GW'] : [])];
+const SCENARIOS = option('scenarios')?.split(',') ?? (onlyScenarios.length > 0 ? onlyScenarios : undefined);
+const unknown = [...(SCENARIOS ?? [])].filter((n) => !SCENARIO_NAMES.includes(n));
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown target or scenario ${unknown.join(', ')} (targets ${TARGETS.join(', ')}; scenarios ${SCENARIO_NAMES.join(', ')})`,
+  );
+  process.exit(2);
+}
+const selected = (scenario: string) => !SCENARIOS || SCENARIOS.includes(scenario);
 /** Hard stop for the whole run: a hung child must not hold the machine. */
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 15 * 60_000);
 
@@ -110,6 +140,10 @@ export interface RunRecord {
    */
   cpus?: Record<string, { busy: number; steal: number }>;
   foreignLoadCore1?: number;
+  /** The measured window (epoch ms), to find what the gateway stored in it. */
+  window?: { start: number; end: number };
+  /** W1: what became of the events stored in the window. */
+  webhooks?: W1Processing;
   error?: string;
 }
 
@@ -131,6 +165,8 @@ interface Target {
   body: string;
   check: (body: string) => boolean;
   pid: number | undefined;
+  /** Changes every request (W1: a fresh webhook id per delivery). */
+  setupRequest?: LoadOptions['setupRequest'];
 }
 
 const parse = (body: string): any => {
@@ -159,6 +195,7 @@ async function measure(
     body: target.body,
     connections: run.connections,
     check: target.check,
+    ...(target.setupRequest ? { setupRequest: target.setupRequest } : {}),
   };
   const label = `${target.name} ${scenario} @${run.upstreamLatencyMs}ms c=${run.connections}`;
   try {
@@ -174,8 +211,10 @@ async function measure(
     const stat0 = cpuTimes();
     const rss = sampleRss(pids, 250);
     const t0 = process.hrtime.bigint();
+    const windowStart = Date.now();
     const duration = run.mode === 'latency' ? Math.max(2, Math.round(DURATION * 0.75)) : DURATION;
     const load = await runLoad({ ...loadOpts, durationSec: duration });
+    record.window = { start: windowStart, end: Date.now() };
     const elapsed = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = cpuSeconds(pids) - cpu0;
     const cpus = cpuBusyBetween(stat0, cpuTimes());
@@ -232,16 +271,17 @@ async function measure(
 }
 
 /** Closed-loop load right after a process under test started; nothing is recorded. */
-async function warmTarget(target: Target, seconds = TARGET_WARMUP): Promise<void> {
+async function warmTarget(target: Target, seconds = TARGET_WARMUP, connections = 16): Promise<void> {
   if (seconds <= 0) return;
   process.stdout.write(`  warming ${target.name} up for ${seconds}s... `);
   const r = await runLoad({
     url: target.url,
     headers: target.headers,
     body: target.body,
-    connections: 16,
+    connections,
     durationSec: seconds,
     check: target.check,
+    ...(target.setupRequest ? { setupRequest: target.setupRequest } : {}),
   });
   console.log(`${r.rps} req/s, ${r.errors.total} errors`);
 }
@@ -478,7 +518,7 @@ async function main() {
 
     // ---- S3's audit write, isolated (core 1, before the gateway starts) ------------------------
     let audit: unknown;
-    if (ONLY.includes('GW')) {
+    if (ONLY.includes('GW') && selected('S3')) {
       console.log('audit write micro-benchmark (core 1): AuditRepo.append on the gateway engine');
       const micro = spawnChild({
         name: 'audit',
@@ -521,15 +561,27 @@ async function main() {
           rssAfterStartMb: gateway.rssAfterStartMb,
           memoryAfterStart: await memoryBreakdown(gwUrl),
         };
-        for (const scenario of scenarios.filter((s) => !SCENARIOS || SCENARIOS.includes(s.name))) {
+        for (const scenario of scenarios.filter((s) => selected(s.name))) {
           await runGatewayScenario(scenario, gwUrl, gw, tokens, upstream, runs, prechecks);
         }
+        if (selected(W1_NAME)) {
+          await runWebhookScenario(
+            gwUrl,
+            gw,
+            { admin: tokens[0]!, platform: gateway.platformToken },
+            upstream,
+            runs,
+            prechecks,
+          );
+        }
         // The audit row of one S3 request, read back through the API.
-        prechecks.S3_audit_row = await checkAuditRow(
-          gwUrl,
-          tokens[0]!,
-          scenarios.find((s) => s.name === 'S3'),
-        );
+        if (selected('S3')) {
+          prechecks.S3_audit_row = await checkAuditRow(
+            gwUrl,
+            tokens[0]!,
+            scenarios.find((s) => s.name === 'S3'),
+          );
+        }
         const mem = memory([gw.pid]);
         gatewayInfo = {
           ...gatewayInfo,
@@ -588,8 +640,7 @@ async function main() {
     mkdirSync(dir, { recursive: true });
     const stamp = result.date.replace(/[:.]/g, '-');
     // Only a full run (all targets and scenarios, normal windows) becomes "latest".
-    const partial =
-      QUICK || SCENARIOS !== undefined || ['B0', 'B1', 'B2', 'GW'].some((t) => !ONLY.includes(t));
+    const partial = QUICK || SCENARIOS !== undefined || TARGETS.some((t) => !ONLY.includes(t));
     const written = [partial ? `partial-${stamp}.json` : `${stamp}.json`];
     writeFileSync(join(dir, written[0]!), `${JSON.stringify(result, null, 2)}\n`);
     if (!partial) {
@@ -669,6 +720,87 @@ async function runGatewayScenario(
       }
       runs.push(await measure(target, scenario.name, run, upstream));
     }
+  }
+}
+
+/**
+ * W1 (webhook-scenario.ts): signed Shopify deliveries to the store of the 0 ms organization, each
+ * with its own webhook id. One delivery is checked first (200, stored, processed); every run starts
+ * with the queue empty, and after each run the bench reads what became of the window's events.
+ */
+async function runWebhookScenario(
+  gwUrl: string,
+  gw: Child,
+  tokens: { admin: string; platform: string },
+  upstream: Upstream,
+  runs: RunRecord[],
+  prechecks: Record<string, unknown>,
+) {
+  const deliveries = w1Deliveries(storeFor(0), SHOPIFY_WEBHOOK_SECRET);
+  const target: Target = {
+    name: 'GW',
+    url: `${gwUrl}${W1_PATH}`,
+    headers: { 'content-type': 'application/json' },
+    body: '',
+    check: w1Check,
+    pid: gw.pid,
+    setupRequest: deliveries.setupRequest,
+  };
+  const since = Date.now() - 1000;
+  const one = deliveries.one();
+  const res = await fetch(target.url, { method: 'POST', headers: one.headers, body: one.body });
+  const answer = await res.text();
+  await w1Drain(gwUrl, tokens, since, 10_000);
+  const stored = await eventsSince(gwUrl, tokens, since);
+  const processed = stored.length === 1 && stored[0]!.state === 'DONE';
+  const precheck = {
+    ok: res.status === 200 && w1Check(answer) && processed,
+    status: res.status,
+    answer: answer.slice(0, 300),
+    processed,
+    bodyBytes: deliveries.bodyBytes,
+  };
+  prechecks[`${W1_NAME}@0ms`] = precheck;
+  console.log(
+    `  W1 webhook deliveries (orders/updated, ${precheck.bodyBytes.min}–${precheck.bodyBytes.max} bytes, signed): single delivery HTTP ${res.status}, processed: ${processed ? 'yes' : 'NO'}`,
+  );
+  if (!precheck.ok) {
+    for (const run of w1Runs)
+      runs.push({
+        target: 'GW',
+        scenario: W1_NAME,
+        ...run,
+        error: `single-delivery check failed: ${JSON.stringify(precheck)}`,
+      });
+    return;
+  }
+  if (!gatewayWarmed) {
+    gatewayWarmed = true;
+    const warmFrom = Date.now();
+    await warmTarget(target, TARGET_WARMUP, 4);
+    await w1Drain(gwUrl, tokens, warmFrom);
+  }
+  for (const run of w1Runs) {
+    const record = await measure(target, W1_NAME, run, upstream);
+    if (record.window) {
+      try {
+        record.webhooks = await w1Processing(gwUrl, tokens, record.window);
+        const w = record.webhooks;
+        const other = Object.entries(w.otherStates);
+        console.log(
+          `    stored ${w.storedInWindow} (acknowledged ${record.load?.requests ?? 0}), processed by the window's end ${w.doneAtWindowEnd}, backlog ${w.backlogAtWindowEnd}` +
+            `; all processed ${w.drainSec !== undefined ? `${w.drainSec} s later` : 'NOT within 60 s'}` +
+            (w.lagMs ? `; receipt→processed p50 ${w.lagMs.p50} ms, p99 ${w.lagMs.p99} ms` : '') +
+            (other.length > 0 ? `; other states: ${JSON.stringify(w.otherStates)}` : ''),
+        );
+      } catch (error) {
+        record.error = `reading the stored events failed: ${(error as Error).message}`;
+        console.log(`    ${record.error.slice(0, 300)}`);
+      }
+    }
+    runs.push(record);
+    // The next window starts with the queue empty.
+    await w1Drain(gwUrl, tokens, record.window?.start ?? Date.now());
   }
 }
 

@@ -14,6 +14,11 @@ export interface LoadOptions {
   durationSec: number;
   /** True when the response body is right (status is checked separately). */
   check: (body: string) => boolean;
+  /**
+   * Changes each request before it is sent (autocannon's `requests[].setupRequest`), e.g. a fresh
+   * webhook id per delivery. It runs before autocannon starts the request's timer.
+   */
+  setupRequest?: <R extends { headers?: Record<string, string>; body?: unknown }>(req: R) => R;
 }
 
 export interface LatencySummary {
@@ -72,6 +77,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadResult> {
     method: 'POST',
     headers: opts.headers,
     body: opts.body,
+    ...(opts.setupRequest ? { requests: [{ setupRequest: opts.setupRequest }] } : {}),
     connections: opts.connections,
     duration: opts.durationSec,
     timeout: 10,

@@ -173,6 +173,58 @@ export function evaluateTargets(
       : `not measured${audit?.error ? `: ${String(audit.error).slice(0, 200)}` : ''}`,
   });
 
+  const w1 = runs.filter((r) => r.target === 'GW' && r.scenario === 'W1');
+  const w1Measured = w1.filter((r) => r.load);
+  out.push({
+    id: 'W1-ack',
+    target: 'W1 webhook acknowledged (2xx) within 100 ms at p99 (signed Shopify deliveries, closed loop)',
+    pass:
+      w1.length === 0
+        ? null
+        : w1Measured.length === w1.length && w1Measured.every((r) => ok(r) && r.load!.latencyMs.p99 <= 100),
+    value:
+      w1.length === 0
+        ? 'not measured'
+        : w1
+            .map((r) =>
+              r.load
+                ? `c=${r.connections}: p50 ${r.load.latencyMs.p50} ms, p99 ${r.load.latencyMs.p99} ms, ${r.load.rps} deliveries/s` +
+                  (ok(r) ? '' : `, ${r.load.errors.total} errors`)
+                : `c=${r.connections}: failed`,
+            )
+            .join('; '),
+  });
+  const storedOk = (r: RunRecord) => {
+    const w = r.webhooks;
+    return (
+      w !== undefined &&
+      Math.abs(w.storedInWindow - r.load!.requests) <= 2 * r.connections &&
+      w.drainSec !== undefined &&
+      Object.keys(w.otherStates).length === 0
+    );
+  };
+  out.push({
+    id: 'W1-processed',
+    target: 'W1 every acknowledged delivery stored once and processed by the job worker during the load',
+    pass: w1.length === 0 ? null : w1Measured.length === w1.length && w1Measured.every(storedOk),
+    value:
+      w1.length === 0
+        ? 'not measured'
+        : w1
+            .map((r) => {
+              const w = r.webhooks;
+              if (!r.load || !w) return `c=${r.connections}: ${r.error ?? 'not read'}`;
+              return (
+                `c=${r.connections}: ${w.storedInWindow} stored / ${r.load.requests} acknowledged, ${w.doneAtWindowEnd} processed by the window's end (backlog ${w.backlogAtWindowEnd}, gone ${w.drainSec ?? '> 60'} s later)` +
+                (w.lagMs ? `, receipt→processed p50 ${w.lagMs.p50} ms p99 ${w.lagMs.p99} ms` : '') +
+                (Object.keys(w.otherStates).length > 0
+                  ? `, other states ${JSON.stringify(w.otherStates)}`
+                  : '')
+              );
+            })
+            .join('; '),
+  });
+
   const gwRuns = runs.filter((r) => r.target === 'GW' && r.rssMb);
   const peak = gwRuns.length ? Math.max(...gwRuns.map((r) => r.rssMb!.max)) : undefined;
   const hwm = gwRuns.length ? Math.max(...gwRuns.map((r) => r.rssMb!.hwm)) : undefined;

@@ -19,6 +19,8 @@ export const API_VERSION = '2025-01';
  */
 const RUN_TAG = randomBytes(3).toString('hex');
 export const storeFor = (latencyMs: number) => `bench-${RUN_TAG}-lat${latencyMs}`;
+/** The key the bench signs its Shopify webhook deliveries with (W1); the gateway gets it too. */
+export const SHOPIFY_WEBHOOK_SECRET = randomBytes(24).toString('hex');
 
 export interface UpstreamStats {
   total: number;
@@ -64,6 +66,8 @@ export interface GatewayProcess {
   url: string;
   /** Admin token of the organization connected to the store of each upstream latency. */
   tokens: Record<number, string>;
+  /** A platform administrator's token (W1 reads the events no worker has routed yet). */
+  platformToken: string;
   startMs: number;
   rssAfterStartMb: number;
   nodeArgs: string[];
@@ -80,6 +84,7 @@ function gatewayEnv(dataDir: string, secret: string): Record<string, string> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     SHOPIFY_ADMIN_ACCESS_TOKEN: SHOPIFY_TOKEN,
     SHOPIFY_API_VERSION: API_VERSION,
+    SHOPIFY_WEBHOOK_SECRET,
     PGLITE_DATA_DIR: join(dataDir, 'pglite'),
     // Only what the bench says: an inherited DATABASE_URL/REDIS_URL must not change the set-up.
     DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
@@ -167,7 +172,12 @@ export async function startGateway(
       );
     }
   }
-  return { child, url, tokens, startMs, rssAfterStartMb, nodeArgs };
+  const platformToken = await issueToken(secret, {
+    sub: 'bench-platform-admin',
+    orgId: randomUUID(),
+    role: 'platform_admin',
+  });
+  return { child, url, tokens, platformToken, startMs, rssAfterStartMb, nodeArgs };
 }
 
 export const ROOT_PATH = (...parts: string[]) => join(ROOT, ...parts);
