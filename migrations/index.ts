@@ -8,6 +8,7 @@ import * as auditLogNoTruncate from './20261201_006_audit_log_no_truncate';
 import * as jobs from './20261201_007_jobs';
 import * as webhookInbox from './20261201_008_webhook_inbox';
 import * as conversations from './20261205_009_conversations';
+import * as ai from './20261210_010_ai';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_007_jobs': jobs,
   '20261201_008_webhook_inbox': webhookInbox,
   '20261205_009_conversations': conversations,
+  '20261210_010_ai': ai,
 };

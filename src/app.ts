@@ -1,3 +1,6 @@
+import { AiSettingsRepo } from './ai/ai-settings.repo';
+import { AiService } from './ai/ai.service';
+import { AiUsageRepo } from './ai/ai-usage.repo';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
@@ -128,6 +131,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     conversationsRepo,
     conversations,
     live,
+    ai: new AiService(config, new AiSettingsRepo(db), new AiUsageRepo(db)),
   };
 }
 

@@ -41,6 +41,24 @@ const baseSchema = z.object({
   JOBS_LEASE_MS: z.coerce.number().int().min(100).default(300_000),
   /** Jobs one instance runs at the same time. */
   JOBS_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(4),
+  /** AI (src/ai/): the platform's defaults, and the ceilings an organization's settings stay within. */
+  AI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  /** Models an organization may choose (comma-separated); AI_MODEL is always allowed. */
+  AI_ALLOWED_MODELS: z
+    .string()
+    .default('gpt-4o-mini,gpt-4o,gpt-4.1-mini,gpt-4.1')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    ),
+  AI_TEMPERATURE: z.coerce.number().min(0).max(2).default(0.3),
+  AI_TEMPERATURE_MAX: z.coerce.number().min(0).max(2).default(1),
+  AI_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(500),
+  AI_MAX_OUTPUT_TOKENS_MAX: z.coerce.number().int().positive().default(2000),
+  AI_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
+  AI_DAILY_TOKEN_BUDGET_MAX: z.coerce.number().int().min(0).default(2_000_000),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;

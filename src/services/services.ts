@@ -1,3 +1,4 @@
+import type { AiService } from '../ai/ai.service';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import type { AuditRepo } from '../db/audit.repo';
@@ -45,4 +46,6 @@ export interface Services {
   conversations: ConversationsService;
   /** The subscriptions' feed: in memory, or Redis pub/sub with REDIS_URL. */
   live: LiveEvents;
+  /** AI under the platform's OpenAI key: settings, completions within the budget, usage (src/ai/). */
+  ai: AiService;
 }
