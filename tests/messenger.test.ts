@@ -1,13 +1,16 @@
 /**
- * Facebook Messenger end to end: Meta's webhooks (handshake, signature, batched events, retries,
- * receipts) into the organization's conversations, and sends through the Send API against the
+ * Facebook Messenger end to end, as an organization's users see it: Meta's signed webhooks
+ * (handshake, signature, batched events, retries, receipts) read back through GraphQL's
+ * conversations and live over graphql-ws, and sends through GraphQL's sendMessage reaching the
  * Messenger simulator, which checks every request against Meta's documented shapes (afterEach fails
  * on any violation).
  */
 import { Writable } from 'node:stream';
+import { createClient, type Client } from 'graphql-ws';
 import pino from 'pino';
+import WebSocket from 'ws';
 import type { MessengerDataSource } from '../src/datasources/messenger/messenger.datasource';
-import type { OutboundContent, SendContext } from '../src/messaging/messaging.types';
+import type { SendContext } from '../src/messaging/messaging.types';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
 import {
   MessengerWebhookSender,
@@ -36,6 +39,7 @@ let adminA: string;
 let adminB: string;
 let adminC: string;
 const logLines: string[] = [];
+const clients: Client[] = [];
 
 const CONNECT = `mutation($pageId: String!) { connectIntegration(input: { messenger: { pageId: $pageId } }) {
   integration { ... on MessengerIntegration { pageId status } } } }`;
@@ -82,6 +86,7 @@ beforeAll(async () => {
   await connect(adminC, PAGE_UNASSIGNED);
 });
 afterAll(async () => {
+  for (const client of clients) await client.dispose();
   await gw.close();
   await sim.close();
 });
@@ -218,18 +223,117 @@ describe(`testIntegration and Page tokens (${ENGINE})`, () => {
   });
 });
 
-describe(`sending (${ENGINE})`, () => {
-  const kinds: Array<[string, OutboundContent, Record<string, unknown>]> = [
-    ['text', { kind: 'text', text: 'Your order shipped 📦' }, { text: 'Your order shipped 📦' }],
+// ── GraphQL: what an organization's users see and do ─────────────────────────────────────────────
+
+const SEND = `mutation($input: SendMessageInput!) { sendMessage(input: $input) {
+  replayed
+  message { id direction status kind text errorCode
+    quickReplies { title payload } attachments { type url } buttons { title payload url } }
+  conversation { id channel accountKey contact { id } } } }`;
+
+const CONVERSATIONS = `query { organization { conversations(first: 50, channel: MESSENGER) { edges { node {
+  id channel accountKey contact { id } lastInboundAt lastReadAt
+  messages(first: 50) { edges { node { id direction status kind text
+    attachments { type url } quickReplyPayload postback { title payload } } } } } } } } }`;
+
+let keys = 0;
+const key = () => `messenger-${++keys}`;
+
+/** sendMessage as a client calls it; `input` is SendMessageInput (an idempotency key is added). */
+const send = (token: string, input: Record<string, unknown>) =>
+  gw.graphql(SEND, { input: { idempotencyKey: key(), ...input } }, token);
+
+const toPsid = (
+  contactId: string,
+  content: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => ({
+  channel: 'MESSENGER',
+  contactId,
+  content,
+  ...extra,
+});
+
+interface ConversationView {
+  id: string;
+  accountKey: string;
+  contact: { id: string };
+  lastInboundAt: string | null;
+  lastReadAt: string | null;
+  messages: Array<Record<string, any>>;
+}
+
+async function conversationsOf(token: string): Promise<ConversationView[]> {
+  const { body } = await gw.graphql(CONVERSATIONS, {}, token);
+  expect(body.errors).toBeUndefined();
+  return body.data.organization.conversations.edges.map((e: any) => ({
+    ...e.node,
+    messages: e.node.messages.edges.map((m: any) => m.node),
+  }));
+}
+
+/** The organization's conversation with that person, as its users read it (undefined if none). */
+const conversationWith = async (token: string, contactId: string) =>
+  (await conversationsOf(token)).find((c) => c.contact.id === contactId);
+
+/** Waits until the organization's conversation with that person has `count` messages. */
+const messagesWith = (token: string, contactId: string, count: number) =>
+  waitFor(
+    () => conversationWith(token, contactId),
+    (c) => (c?.messages.length ?? 0) >= count,
+  ).then((c) => c!);
+
+const settled = async (mid: string) =>
+  waitFor(
+    () => gw.db('webhook_events').where({ provider: 'messenger', provider_event_id: mid }),
+    (rows) => rows.length > 0 && !['pending', 'processing'].includes(rows[0].state),
+  );
+
+/** The shopper writes to the Page (a signed webhook), so its 24-hour window is open. */
+async function shopperWrites(
+  token: string,
+  pageId: string,
+  psid: string,
+  text: string,
+  timestamp = Date.now(),
+) {
+  const before = (await conversationWith(token, psid))?.messages.length ?? 0;
+  const res = await meta.send(
+    ev.delivery([{ pageId, messaging: [ev.text(pageId, psid, text, newMid(), timestamp)] }]),
+  );
+  expect(res.status).toBe(200);
+  return messagesWith(token, psid, before + 1);
+}
+
+const posts = () => sim.requests.filter((r) => r.method === 'POST');
+
+describe(`sending through GraphQL (${ENGINE})`, () => {
+  const psid = '7000000000000011';
+  let conversationId: string;
+
+  beforeAll(async () => {
+    conversationId = (await shopperWrites(adminA, PAGE_A, psid, 'Do you ship to Lyon?')).id;
+    await shopperWrites(adminB, PAGE_B, psid, 'Hello Bolt');
+    sim.reset();
+  });
+
+  const kinds: Array<[string, Record<string, unknown>, Record<string, unknown>, Record<string, unknown>]> = [
     [
-      'quick replies',
+      'text',
+      { text: { body: 'Your order shipped 📦' } },
+      { text: 'Your order shipped 📦' },
+      { kind: 'TEXT', text: 'Your order shipped 📦' },
+    ],
+    [
+      'text with quick replies',
       {
-        kind: 'text',
-        text: 'Pick a size',
-        quickReplies: [
-          { title: 'S', payload: 'SIZE_S' },
-          { title: 'M', payload: 'SIZE_M' },
-        ],
+        text: {
+          body: 'Pick a size',
+          quickReplies: [
+            { title: 'S', payload: 'SIZE_S' },
+            { title: 'M', payload: 'SIZE_M' },
+          ],
+        },
       },
       {
         text: 'Pick a size',
@@ -238,26 +342,35 @@ describe(`sending (${ENGINE})`, () => {
           { content_type: 'text', title: 'M', payload: 'SIZE_M' },
         ],
       },
+      {
+        kind: 'TEXT',
+        quickReplies: [
+          { title: 'S', payload: 'SIZE_S' },
+          { title: 'M', payload: 'SIZE_M' },
+        ],
+      },
     ],
     [
       'media by URL',
-      { kind: 'media', attachment: { type: 'image', url: 'https://cdn.example.com/shoe.png' } },
+      { media: { url: 'https://cdn.example.com/shoe.png', type: 'IMAGE' } },
       {
         attachment: {
           type: 'image',
           payload: { url: 'https://cdn.example.com/shoe.png', is_reusable: true },
         },
       },
+      { kind: 'MEDIA', attachments: [{ type: 'IMAGE', url: 'https://cdn.example.com/shoe.png' }] },
     ],
     [
       'button template',
       {
-        kind: 'buttons',
-        text: 'What next?',
-        buttons: [
-          { title: 'Track order', url: 'https://shop.example.com/track' },
-          { title: 'Talk to us', payload: 'HUMAN' },
-        ],
+        buttons: {
+          text: 'What next?',
+          buttons: [
+            { title: 'Track order', url: 'https://shop.example.com/track' },
+            { title: 'Talk to us', payload: 'HUMAN' },
+          ],
+        },
       },
       {
         attachment: {
@@ -272,117 +385,184 @@ describe(`sending (${ENGINE})`, () => {
           },
         },
       },
+      {
+        kind: 'BUTTONS',
+        text: 'What next?',
+        buttons: [
+          { title: 'Track order', payload: null, url: 'https://shop.example.com/track' },
+          { title: 'Talk to us', payload: 'HUMAN', url: null },
+        ],
+      },
     ],
   ];
 
-  test.each(kinds)('%s inside the 24-hour window goes out as RESPONSE', async (_kind, content, message) => {
-    const channel = await channelOf(orgA);
-    const result = await channel.send(content, context());
-    expect(result).toEqual({ providerMessageId: expect.stringMatching(/^m_/), status: 'sent' });
-    expect(sim.sent).toEqual([{ recipient: { id: PSID }, messaging_type: 'RESPONSE', message }]);
-    const post = sim.requests.find((r) => r.method === 'POST')!;
-    expect(post).toMatchObject({ path: `/v25.0/${PAGE_A}/messages`, token: sim.pageToken(PAGE_A) });
-  });
+  test.each(kinds)(
+    '%s inside the 24-hour window goes out as RESPONSE, valid against the Send API',
+    async (_kind, content, message, stored) => {
+      const { body } = await send(adminA, { conversationId, content });
+      expect(body.errors).toBeUndefined();
+      expect(body.data.sendMessage).toMatchObject({
+        replayed: false,
+        message: { direction: 'OUTBOUND', status: 'SENT', errorCode: null, ...stored },
+        conversation: { id: conversationId, channel: 'MESSENGER', accountKey: PAGE_A, contact: { id: psid } },
+      });
+      expect(sim.violations).toEqual([]);
+      expect(sim.sent).toEqual([{ recipient: { id: psid }, messaging_type: 'RESPONSE', message }]);
+      expect(posts()).toEqual([
+        expect.objectContaining({ path: `/v25.0/${PAGE_A}/messages`, token: sim.pageToken(PAGE_A) }),
+      ]);
+    },
+  );
 
   test('outside the window: refused before any call without a tag, MESSAGE_TAG with one', async () => {
-    const channel = await channelOf(orgA);
-    const stale = context({ lastInboundAt: new Date(Date.now() - 25 * 3_600_000) });
-    await expect(channel.send({ kind: 'text', text: 'Hello again' }, stale)).rejects.toMatchObject({
-      code: 'BAD_USER_INPUT',
-      message: expect.stringContaining('24-hour window'),
-    });
-    await expect(
-      channel.send({ kind: 'text', text: 'Hi' }, context({ lastInboundAt: null })),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(
-      channel.send({ kind: 'text', text: 'Hi' }, { ...stale, messageTag: 'PROMOTION' }),
-    ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    expect(sim.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
-
-    await channel.send(
-      { kind: 'text', text: 'Your order shipped' },
-      { ...stale, messageTag: 'post_purchase_update' },
+    const stalePsid = '7000000000000012';
+    const stale = await shopperWrites(
+      adminA,
+      PAGE_A,
+      stalePsid,
+      'Hello from yesterday',
+      Date.now() - 25 * 3_600_000,
     );
-    expect(sim.sent[0]).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' });
-  });
-
-  test('what Messenger cannot carry is refused before any call', async () => {
-    const channel = await channelOf(orgA);
-    const many = Array.from({ length: 14 }, (_, i) => ({ title: `Q${i}`, payload: `P${i}` }));
-    const refused: OutboundContent[] = [
-      { kind: 'text', text: 'Pick', quickReplies: many },
-      {
-        kind: 'buttons',
-        text: 'Pick',
-        buttons: [1, 2, 3, 4].map((i) => ({ title: `B${i}`, payload: `P${i}` })),
-      },
-      { kind: 'media', attachment: { type: 'image', url: 'ftp://example.com/a.png' } },
-      { kind: 'template', templateId: 'HX123', variables: {} },
-    ];
-    for (const content of refused)
-      await expect(channel.send(content, context())).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
-    await expect(
-      channel.send({ kind: 'text', text: 'x' }, context({ contactId: '../me' })),
-    ).rejects.toMatchObject({
-      code: 'BAD_USER_INPUT',
-    });
-    expect(sim.requests.filter((r) => r.method === 'POST')).toHaveLength(0);
-  });
-
-  test('marking a conversation read tells Messenger mark_seen with the Page token', async () => {
-    const reader = '7000000000000088';
-    const inbound = newMid();
-    await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.text(PAGE_A, reader, 'hi', inbound)] }]));
-    await waitFor(
-      () => gw.db('messages').where({ provider_message_id: inbound }),
-      (rows) => rows.length === 1,
-    );
-    const [{ conversation_id: conversationId }] = await gw
-      .db('messages')
-      .where({ provider_message_id: inbound });
     sim.reset();
-    await gw.gateway.services.conversations.markRead({
-      organizationId: orgA,
-      conversationId,
-      requestId: 'test',
-      logger: gw.gateway.services.logger,
-    });
-    expect(sim.requests.filter((r) => r.method === 'POST')).toEqual([
-      expect.objectContaining({
-        path: `/v25.0/${PAGE_A}/messages`,
-        token: sim.pageToken(PAGE_A),
-        body: { recipient: { id: reader }, sender_action: 'mark_seen' },
+    const refusals = [
+      send(adminA, { conversationId: stale.id, content: { text: { body: 'Hello again' } } }),
+      // Writing first to someone who never wrote: no window at all.
+      send(adminA, toPsid('7000000000000013', { text: { body: 'Hi' } })),
+      // A tag Meta does not allow for this.
+      send(adminA, {
+        conversationId: stale.id,
+        content: { text: { body: 'Sale!' } },
+        messageTag: 'PROMOTION',
       }),
+    ];
+    const errors = (await Promise.all(refusals)).map((r) => r.body.errors?.[0]);
+    expect(errors.map((e) => e?.extensions?.code)).toEqual(Array(3).fill('BAD_USER_INPUT'));
+    expect(errors[0]?.message).toContain('24-hour window');
+    expect(posts()).toHaveLength(0);
+
+    const tagged = await send(adminA, {
+      conversationId: stale.id,
+      content: { text: { body: 'Your order shipped' } },
+      messageTag: 'POST_PURCHASE_UPDATE',
+    });
+    expect(tagged.body.errors).toBeUndefined();
+    expect(tagged.body.data.sendMessage.message.status).toBe('SENT');
+    expect(sim.violations).toEqual([]);
+    expect(sim.sent).toEqual([
+      {
+        recipient: { id: stalePsid },
+        messaging_type: 'MESSAGE_TAG',
+        tag: 'POST_PURCHASE_UPDATE',
+        message: { text: 'Your order shipped' },
+      },
+    ]);
+    // Refused sends keep nothing: the conversation has the shopper's message and the tagged one.
+    const after = await conversationWith(adminA, stalePsid);
+    expect(after!.messages.map((m) => [m.direction, m.text])).toEqual([
+      ['OUTBOUND', 'Your order shipped'],
+      ['INBOUND', 'Hello from yesterday'],
     ]);
   });
 
-  test('sender actions', async () => {
+  test('a retried sendMessage with the same idempotency key calls the Send API once and answers replayed', async () => {
+    const idempotencyKey = `retry-${newOrgId()}`;
+    const input = { conversationId, content: { text: { body: 'Sent once' } }, idempotencyKey };
+    // The client's first attempt and its retry race; then one more retry after both answered.
+    const racing = await Promise.all([send(adminA, input), send(adminA, input)]);
+    const later = await send(adminA, input);
+    const answers = [...racing, later].map((r) => {
+      expect(r.body.errors).toBeUndefined();
+      return r.body.data.sendMessage;
+    });
+    expect(answers.map((a) => a.replayed).sort()).toEqual([false, true, true]);
+    expect(new Set(answers.map((a) => a.message.id)).size).toBe(1);
+    expect(later.body.data.sendMessage.message).toMatchObject({ status: 'SENT', text: 'Sent once' });
+    expect(posts()).toHaveLength(1);
+    expect(sim.sent).toEqual([
+      { recipient: { id: psid }, messaging_type: 'RESPONSE', message: { text: 'Sent once' } },
+    ]);
+    const stored = (await conversationWith(adminA, psid))!.messages.filter((m) => m.text === 'Sent once');
+    expect(stored).toHaveLength(1);
+  });
+
+  test('what Messenger cannot carry is refused before any call', async () => {
+    const many = Array.from({ length: 14 }, (_, i) => ({ title: `Q${i}`, payload: `P${i}` }));
+    const refused: Array<Record<string, unknown>> = [
+      { conversationId, content: { text: { body: 'Pick', quickReplies: many } } },
+      {
+        conversationId,
+        content: {
+          buttons: { text: 'Pick', buttons: [1, 2, 3, 4].map((i) => ({ title: `B${i}`, payload: `P${i}` })) },
+        },
+      },
+      { conversationId, content: { media: { url: 'ftp://example.com/a.png', type: 'IMAGE' } } },
+      {
+        conversationId,
+        content: { media: { url: 'https://cdn.example.com/a.png', type: 'IMAGE', caption: 'lost' } },
+      },
+      { conversationId, content: { template: { id: 'HX123' } } },
+      toPsid('../me', { text: { body: 'x' } }),
+    ];
+    for (const input of refused) {
+      const { body } = await send(adminA, input);
+      expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(posts()).toHaveLength(0);
+  });
+
+  test('markConversationRead tells Messenger mark_seen with the Page token', async () => {
+    const { body } = await gw.graphql(
+      `mutation($id: ID!) { markConversationRead(conversationId: $id) { conversation { id lastReadAt } } }`,
+      { id: conversationId },
+      adminA,
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.markConversationRead.conversation).toEqual({
+      id: conversationId,
+      lastReadAt: expect.any(String),
+    });
+    expect(posts()).toEqual([
+      expect.objectContaining({
+        path: `/v25.0/${PAGE_A}/messages`,
+        token: sim.pageToken(PAGE_A),
+        body: { recipient: { id: psid }, sender_action: 'mark_seen' },
+      }),
+    ]);
+    // Another organization cannot mark it read.
+    const other = await gw.graphql(
+      `mutation($id: ID!) { markConversationRead(conversationId: $id) { conversation { id } } }`,
+      { id: conversationId },
+      adminB,
+    );
+    expect(other.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(posts()).toHaveLength(1);
+  });
+
+  test('typing sender actions (no GraphQL surface: the data source directly)', async () => {
     const channel = await channelOf(orgA);
     await channel.senderAction('typing_on', context());
-    await channel.senderAction('mark_seen', context());
-    expect(sim.requests.filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([
+    await channel.senderAction('typing_off', context());
+    expect(posts().map((r) => r.body)).toEqual([
       { recipient: { id: PSID }, sender_action: 'typing_on' },
-      { recipient: { id: PSID }, sender_action: 'mark_seen' },
+      { recipient: { id: PSID }, sender_action: 'typing_off' },
     ]);
   });
 
   test('a Page token Graph refuses (190) is looked up again once, then the send succeeds', async () => {
-    const channel = await channelOf(orgA);
-    await channel.send({ kind: 'text', text: 'warm the cache' }, context());
+    const sendText = (text: string) => send(adminA, { conversationId, content: { text: { body: text } } });
+    expect((await sendText('warm the cache')).body.errors).toBeUndefined();
     const before = sim.pageToken(PAGE_A);
     sim.rotatePageToken(PAGE_A);
     sim.reset();
-    await channel.send({ kind: 'text', text: 'after rotation' }, context());
-    const posts = sim.requests.filter((r) => r.method === 'POST');
-    expect(posts.map((r) => r.token)).toEqual([before, sim.pageToken(PAGE_A)]);
+    expect((await sendText('after rotation')).body.errors).toBeUndefined();
+    expect(posts().map((r) => r.token)).toEqual([before, sim.pageToken(PAGE_A)]);
     expect(tokenLookups()).toHaveLength(1);
     expect(sim.sent).toHaveLength(1);
-    // A second refusal is final: UPSTREAM_AUTH_FAILED and the integration in ERROR.
+    // A second refusal is final: UPSTREAM_AUTH_FAILED, a FAILED message, and the integration in ERROR.
     sim.reset();
     sim.failNext({ code: 190, subcode: 460, pathIncludes: '/messages' }, 2);
-    await expect(channel.send({ kind: 'text', text: 'x' }, context())).rejects.toMatchObject({
-      code: 'UPSTREAM_AUTH_FAILED',
-    });
+    const refused = await sendText('x');
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_AUTH_FAILED');
     expect(tokenLookups()).toHaveLength(1);
     const { body } = await gw.graphql(
       `{ organization { integration(provider: MESSENGER) { ... on MessengerIntegration { status errorMessage } } } }`,
@@ -390,6 +570,8 @@ describe(`sending (${ENGINE})`, () => {
       adminA,
     );
     expect(body.data.organization.integration.status).toBe('ERROR');
+    const failed = (await conversationWith(adminA, psid))!.messages.find((m) => m.text === 'x');
+    expect(failed).toMatchObject({ direction: 'OUTBOUND', status: 'FAILED' });
     // The next accepted call heals it.
     await gw.graphql(TEST, {}, adminA);
   });
@@ -403,59 +585,19 @@ describe(`sending (${ENGINE})`, () => {
     [{ code: 100, subcode: 2018001 }, 'UPSTREAM_ERROR', /no person with this id/],
     [{ code: 100 }, 'UPSTREAM_ERROR', /invalid parameter/],
   ])('Graph error %j → %s in words, without Graph’s body', async (failure, code, words) => {
-    const channel = await channelOf(orgB);
     sim.failNext({ ...failure, pathIncludes: '/messages' });
-    const error = await channel
-      .send({ kind: 'text', text: 'x' }, context({ organizationId: orgB, accountKey: PAGE_B }))
-      .then(
-        () => ({ code: 'none', message: 'sent' }),
-        (e: unknown) => e as { code: string; message: string },
-      );
-    expect(error).toMatchObject({ code, message: expect.stringMatching(words) });
-    expect(error.message).not.toMatch(/simulated|fbtrace|#\d/);
-    const { body } = await gw.graphql(
+    const { body } = await send(adminB, toPsid(psid, { text: { body: 'x' } }));
+    const [error] = body.errors ?? [];
+    expect(error).toMatchObject({ extensions: { code }, message: expect.stringMatching(words) });
+    expect(JSON.stringify(error)).not.toMatch(/simulated|fbtrace|#\d/);
+    const status = await gw.graphql(
       `{ organization { integration(provider: MESSENGER) { ... on MessengerIntegration { status } } } }`,
       {},
       adminB,
     );
-    expect(body.data.organization.integration.status).toBe('CONNECTED');
+    expect(status.body.data.organization.integration.status).toBe('CONNECTED');
   });
 });
-
-// ── Inbound: needs the conversations service (src/messaging/conversations.service.ts) ────────────
-
-interface StoredMessage {
-  direction: string;
-  status: string;
-  text: string | null;
-  attachments: unknown;
-  quick_reply_payload: string | null;
-  postback: unknown;
-  provider_message_id: string | null;
-}
-
-async function messagesOf(org: string, contactId = PSID): Promise<StoredMessage[]> {
-  return gw
-    .db('messages as m')
-    .join('conversations as c', 'c.id', 'm.conversation_id')
-    .where({ 'c.organization_id': org, 'c.channel': 'messenger', 'c.contact_id': contactId })
-    .orderBy('m.seq')
-    .select(
-      'm.direction',
-      'm.status',
-      'm.text',
-      'm.attachments',
-      'm.quick_reply_payload',
-      'm.postback',
-      'm.provider_message_id',
-    );
-}
-
-const settled = async (mid: string) =>
-  waitFor(
-    () => gw.db('webhook_events').where({ provider: 'messenger', provider_event_id: mid }),
-    (rows) => rows.length > 0 && !['pending', 'processing'].includes(rows[0].state),
-  );
 
 describe(`receiving (${ENGINE})`, () => {
   const psid = '7000000000000042';
@@ -485,33 +627,46 @@ describe(`receiving (${ENGINE})`, () => {
     );
     expect(res.status).toBe(200);
     for (const mid of mids) expect((await settled(mid))[0].state).toBe('done');
-    const a = await messagesOf(orgA, psid);
+    const a = await messagesWith(adminA, psid, 3);
+    expect(a).toMatchObject({ accountKey: PAGE_A, contact: { id: psid }, lastInboundAt: expect.any(String) });
     // Events of one delivery are processed independently, in any order.
-    expect(a).toHaveLength(3);
-    expect(a).toEqual(
+    expect(a.messages).toHaveLength(3);
+    expect(a.messages).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
-          direction: 'inbound',
+          direction: 'INBOUND',
+          status: 'RECEIVED',
+          kind: 'TEXT',
           text: 'Où est ma commande ? https://shop.example.com/o/1',
-          provider_message_id: mids[0],
         }),
         expect.objectContaining({
-          provider_message_id: mids[1],
+          kind: 'MEDIA',
           attachments: [
-            expect.objectContaining({ type: 'image', url: 'https://scontent.example.com/a.jpg' }),
-            expect.objectContaining({ type: 'file', url: 'https://cdn.example.com/invoice.pdf' }),
+            { type: 'IMAGE', url: 'https://scontent.example.com/a.jpg' },
+            { type: 'FILE', url: 'https://cdn.example.com/invoice.pdf' },
           ],
         }),
-        expect.objectContaining({ text: 'Medium', quick_reply_payload: 'SIZE_M' }),
+        expect.objectContaining({ text: 'Medium', quickReplyPayload: 'SIZE_M' }),
       ]),
     );
     // The postback was to Page B: organization B's conversation, none of A's.
-    expect(await messagesOf(orgB, psid)).toEqual([
+    const b = await messagesWith(adminB, psid, 1);
+    expect(b.accountKey).toBe(PAGE_B);
+    expect(b.messages).toEqual([
       expect.objectContaining({
-        provider_message_id: mids[3],
+        direction: 'INBOUND',
+        kind: 'POSTBACK',
         postback: { title: 'Talk to us', payload: 'HUMAN' },
       }),
     ]);
+    // Each organization's conversation is its own: the other's id reads as null.
+    const CONVERSATION = `query($id: ID!) { organization { conversation(id: $id) { id contact { id } } } }`;
+    const own = await gw.graphql(CONVERSATION, { id: a.id }, adminA);
+    expect(own.body.data.organization.conversation).toEqual({ id: a.id, contact: { id: psid } });
+    const foreign = await gw.graphql(CONVERSATION, { id: a.id }, adminB);
+    expect(foreign.body.errors).toBeUndefined();
+    expect(foreign.body.data.organization.conversation).toBeNull();
+    expect((await conversationsOf(adminC)).map((c) => c.contact.id)).not.toContain(psid);
   });
 
   test('a retried delivery is processed once', async () => {
@@ -522,7 +677,8 @@ describe(`receiving (${ENGINE})`, () => {
     );
     for (const result of results) expect(result.status).toBe(200);
     await settled(mid);
-    expect((await messagesOf(orgA, psid)).filter((m) => m.provider_message_id === mid)).toHaveLength(1);
+    const { messages } = (await conversationWith(adminA, psid))!;
+    expect(messages.filter((m) => m.text === 'only once')).toHaveLength(1);
   });
 
   test('echoes of the Page’s own sends store nothing; an unassigned Page’s events are unrouted', async () => {
@@ -536,45 +692,114 @@ describe(`receiving (${ENGINE})`, () => {
     );
     expect((await settled(echo))[0].state).toBe('unsupported');
     expect((await settled(stray))[0].state).toBe('unrouted');
-    expect((await messagesOf(orgA, psid)).some((m) => m.text === 'we said this')).toBe(false);
+    for (const token of [adminA, adminB, adminC]) {
+      const texts = (await conversationsOf(token)).flatMap((c) => c.messages.map((m) => m.text));
+      expect(texts).not.toContain('we said this');
+      expect(texts).not.toContain('hello?');
+    }
   });
 
   test('a read receipt marks the outbound messages up to its watermark read; delivery before or after', async () => {
     const reader = '7000000000000077';
-    const inbound = newMid();
-    await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.text(PAGE_A, reader, 'hi', inbound)] }]));
-    await settled(inbound);
-    // Sent the way the sendMessage mutation sends: through the conversations service.
-    const { message } = await gw.gateway.services.conversations.send({
-      organizationId: orgA,
-      userId: 'alice',
-      requestId: 'test',
-      logger: gw.gateway.services.logger,
-      idempotencyKey: `receipt-${reader}`,
-      content: { kind: 'text', text: 'hello!' },
-      channel: 'messenger',
-      contactId: reader,
+    const conversation = await shopperWrites(adminA, PAGE_A, reader, 'hi');
+    const { body } = await send(adminA, {
+      conversationId: conversation.id,
+      content: { text: { body: 'hello!' } },
     });
-    expect(sim.sent).toEqual([
-      { recipient: { id: reader }, messaging_type: 'RESPONSE', message: { text: 'hello!' } },
-    ]);
-    const sent = { providerMessageId: message.provider_message_id! };
+    expect(body.data.sendMessage.message.status).toBe('SENT');
+    const [mid] = sim.messageIds;
     const watermark = Date.now();
     // Meta may deliver the read receipt before the delivery receipt.
     await meta.send(ev.delivery([{ pageId: PAGE_A, messaging: [ev.read(PAGE_A, reader, watermark)] }]));
     await settled(`read:${reader}:${watermark}`);
     await meta.send(
-      ev.delivery([
-        {
-          pageId: PAGE_A,
-          messaging: [ev.deliveryReceipt(PAGE_A, reader, [sent.providerMessageId], watermark)],
-        },
-      ]),
+      ev.delivery([{ pageId: PAGE_A, messaging: [ev.deliveryReceipt(PAGE_A, reader, [mid!], watermark)] }]),
     );
     await settled(`delivery:${reader}:${watermark}`);
-    const outbound = (await messagesOf(orgA, reader)).filter((m) => m.direction === 'outbound');
-    expect(outbound).toEqual([
-      expect.objectContaining({ status: 'read', provider_message_id: sent.providerMessageId }),
+    const { messages } = (await conversationWith(adminA, reader))!;
+    expect(messages.filter((m) => m.direction === 'OUTBOUND')).toEqual([
+      expect.objectContaining({ id: body.data.sendMessage.message.id, status: 'READ', text: 'hello!' }),
     ]);
+  });
+});
+
+// ── Live updates: graphql-ws on /graphql ──────────────────────────────────────────────────────────
+
+function subscriber(token: string) {
+  const client = createClient({
+    url: `${gw.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+    lazy: false,
+  });
+  clients.push(client);
+  const ready = new Promise<void>((resolve, reject) => {
+    client.on('connected', () => resolve());
+    client.on('closed', (event) => reject(event));
+  });
+  const received: { at: number; event: any }[] = [];
+  const errors: unknown[] = [];
+  client.subscribe<{ messageEvents: unknown }>(
+    {
+      query: `subscription { messageEvents { type channel conversationId
+        message { direction status text } } }`,
+    },
+    {
+      next: (value) => {
+        if (value.errors) errors.push(...value.errors);
+        else received.push({ at: performance.now(), event: value.data!.messageEvents });
+      },
+      error: (error) => errors.push(error),
+      complete: () => undefined,
+    },
+  );
+  return { ready, received, errors };
+}
+
+const until = async (check: () => boolean, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+};
+
+describe(`live updates over graphql-ws (${ENGINE})`, () => {
+  test("a signed webhook reaches its organization's subscription within 100 ms, and no other organization's", async () => {
+    const psid = '7000000000000055';
+    const mine = subscriber(adminA);
+    const theirs = subscriber(adminB);
+    await Promise.all([mine.ready, theirs.ready]);
+    await new Promise((r) => setTimeout(r, 100)); // the subscribe messages are processed
+
+    const post = (pageId: string, text: string) =>
+      meta.send(ev.delivery([{ pageId, messaging: [ev.text(pageId, psid, text)] }]));
+    // Warm-up, then measured from the moment Meta has its 200.
+    expect((await post(PAGE_A, 'warm-up')).status).toBe(200);
+    await until(() => mine.received.length === 1);
+    const res = await post(PAGE_A, 'Is it in stock?');
+    const answered = performance.now();
+    expect(res.status).toBe(200);
+    await until(() => mine.received.length === 2);
+    const { at, event } = mine.received[1]!;
+    expect(at - answered).toBeLessThan(100);
+    expect(event).toMatchObject({
+      type: 'MESSAGE_RECEIVED',
+      channel: 'MESSENGER',
+      message: { direction: 'INBOUND', status: 'RECEIVED', text: 'Is it in stock?' },
+    });
+    const conversation = await conversationWith(adminA, psid);
+    expect(event.conversationId).toBe(conversation!.id);
+
+    await new Promise((r) => setTimeout(r, 300));
+    expect(theirs.received).toEqual([]);
+    // B's subscription was live all along: its own Page's message reaches it, and not A's.
+    await post(PAGE_B, 'For Bolt');
+    await until(() => theirs.received.length === 1);
+    expect(theirs.received[0]!.event.message.text).toBe('For Bolt');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(mine.received).toHaveLength(2);
+    expect([...mine.errors, ...theirs.errors]).toEqual([]);
   });
 });

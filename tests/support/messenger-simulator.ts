@@ -49,6 +49,8 @@ export interface MessengerSimulator {
   violations: string[];
   /** Send API calls that passed validation, in order. */
   sent: Json[];
+  /** The `message_id` answered for each of `sent` (what Meta's delivery receipts name). */
+  messageIds: string[];
   /** Pages assigned to the platform's business (the System User can get their tokens). */
   assignPage(pageId: string, name?: string): void;
   unassignPage(pageId: string): void;
@@ -91,6 +93,7 @@ export async function startMessengerSimulator(
     requests: [],
     violations: [],
     sent: [],
+    messageIds: [],
     assignPage(pageId, name = `Page ${pageId}`) {
       const page = pages.get(pageId);
       if (page) page.assigned = true;
@@ -116,6 +119,7 @@ export async function startMessengerSimulator(
       sim.requests.length = 0;
       sim.violations.length = 0;
       sim.sent.length = 0;
+      sim.messageIds.length = 0;
       failures.length = 0;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -243,10 +247,9 @@ export async function startMessengerSimulator(
       if (body!.sender_action) return send(200, { recipient_id: body!.recipient.id });
       sim.sent.push(body!);
       messageCounter += 1;
-      return send(200, {
-        recipient_id: body!.recipient.id,
-        message_id: `m_${randomBytes(12).toString('base64url')}${messageCounter}`,
-      });
+      const messageId = `m_${randomBytes(12).toString('base64url')}${messageCounter}`;
+      sim.messageIds.push(messageId);
+      return send(200, { recipient_id: body!.recipient.id, message_id: messageId });
     }
 
     violation('no such endpoint');
