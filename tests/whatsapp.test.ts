@@ -283,9 +283,12 @@ describe(`WhatsApp through Twilio (${ENGINE})`, () => {
   });
 
   test('a contact given without the whatsapp: prefix is the same shopper, in the same conversation', async () => {
-    const a = await org(BUSINESS);
+    const number = '+14155550144';
+    sim.accountNumbers.push(number);
+    sim.whatsappSenders.push(number);
+    const a = await org(number);
     const from = shopper();
-    await openWindow(a.admin, BUSINESS, from);
+    await openWindow(a.admin, number, from);
     const bare = from.replace(/^whatsapp:/, '');
     const sent = await send(a.admin, bare, { text: { body: 'Yes, in stock.' } });
     expect(sent.body.errors).toBeUndefined();
