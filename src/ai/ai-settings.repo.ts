@@ -2,7 +2,7 @@ import type { Db } from '../db/database';
 import type { AiAutoReplyChannel } from './ai.types';
 
 /** An organization's overrides; null columns mean "the platform's default". */
-export interface AiSettingsRow {
+export interface AiSettingsRecord {
   organization_id: string;
   enabled: boolean;
   instructions: string | null;
@@ -16,7 +16,7 @@ export interface AiSettingsRow {
 
 export type AiSettingsPatch = Partial<
   Pick<
-    AiSettingsRow,
+    AiSettingsRecord,
     | 'enabled'
     | 'instructions'
     | 'model'
@@ -30,15 +30,15 @@ export type AiSettingsPatch = Partial<
 export class AiSettingsRepo {
   constructor(private readonly db: Db) {}
 
-  async get(organizationId: string): Promise<AiSettingsRow | undefined> {
-    const row = await this.db<AiSettingsRow>('ai_settings')
+  async get(organizationId: string): Promise<AiSettingsRecord | undefined> {
+    const row = await this.db<AiSettingsRecord>('ai_settings')
       .where({ organization_id: organizationId })
       .first();
     return row ? normalize(row) : undefined;
   }
 
   /** Writes the given columns (others keep their value, or the defaults for a new row). */
-  async upsert(organizationId: string, patch: AiSettingsPatch): Promise<AiSettingsRow> {
+  async upsert(organizationId: string, patch: AiSettingsPatch): Promise<AiSettingsRecord> {
     const values: Record<string, unknown> = { ...patch, updated_at: this.db.fn.now() };
     // jsonb arrays go in as JSON text: the pg driver would send a JS array as a PostgreSQL array.
     if (patch.auto_reply_channels) values.auto_reply_channels = JSON.stringify(patch.auto_reply_channels);
@@ -47,11 +47,11 @@ export class AiSettingsRepo {
       .onConflict('organization_id')
       .merge(Object.keys(values))
       .returning('*');
-    return normalize(row as AiSettingsRow);
+    return normalize(row as AiSettingsRecord);
   }
 }
 
-function normalize(row: AiSettingsRow): AiSettingsRow {
+function normalize(row: AiSettingsRecord): AiSettingsRecord {
   return {
     ...row,
     temperature: row.temperature === null ? null : Number(row.temperature),

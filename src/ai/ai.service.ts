@@ -1,7 +1,7 @@
 import type { Config } from '../config/config';
 import { GatewayError } from '../errors/gateway-error';
 import { OpenAiDataSource } from '../datasources/openai/openai.datasource';
-import type { AiSettingsPatch, AiSettingsRepo, AiSettingsRow } from './ai-settings.repo';
+import type { AiSettingsPatch, AiSettingsRepo, AiSettingsRecord } from './ai-settings.repo';
 import type { AiUsageRepo, AiUsageSummary } from './ai-usage.repo';
 import type { AiCompleteInput, AiCompletion, AiSettings } from './ai.types';
 import { validateAiSettingsInput, type AiSettingsInput, type AiLimits } from './ai-settings.rules';
@@ -132,7 +132,7 @@ export class AiService {
   }
 
   /** Platform defaults under the organization's overrides; a ceiling lowered later still applies. */
-  private merge(row: AiSettingsRow | undefined): AiSettings {
+  private merge(row: AiSettingsRecord | undefined): AiSettings {
     const c = this.config;
     const limits = this.limits;
     const model = row?.model && limits.allowedModels.includes(row.model) ? row.model : c.AI_MODEL;

@@ -52,6 +52,84 @@ export type AddKustomerNotePayload = {
   note: KustomerNote;
 };
 
+/** Tokens of one model in a period. */
+export type AiModelUsage = {
+  __typename?: 'AiModelUsage';
+  inputTokens: Scalars['Int']['output'];
+  model: Scalars['String']['output'];
+  outputTokens: Scalars['Int']['output'];
+  /** Model calls (a draft with tool rounds makes several). */
+  requests: Scalars['Int']['output'];
+};
+
+/**
+ * An organization's AI settings in effect: the platform's defaults under the organization's overrides,
+ * within the platform's ceilings.
+ */
+export type AiSettings = {
+  __typename?: 'AiSettings';
+  /** The models the platform allows. */
+  allowedModels: Array<Scalars['String']['output']>;
+  /** Channels whose inbound messages the model answers on its own (none by default). */
+  autoReplyChannels: Array<Channel>;
+  /** Input plus output tokens per UTC day; past it, AI calls answer RATE_LIMITED until midnight UTC. */
+  dailyTokenBudget: Scalars['Int']['output'];
+  /** False when the organization turned AI off: no draft, no automatic reply, no tokens spent. */
+  enabled: Scalars['Boolean']['output'];
+  /**
+   * What the model is told about the business (tone, what it sells, what never to promise). Admins
+   * only; never written to logs or to the audit log.
+   */
+  instructions: Scalars['String']['output'];
+  maxOutputTokens: Scalars['Int']['output'];
+  model: Scalars['String']['output'];
+  temperature: Scalars['Float']['output'];
+  /** Tokens used since midnight UTC. */
+  tokensUsedToday: Scalars['Int']['output'];
+};
+
+/** Changes to the AI settings; absent fields keep their value. */
+export type AiSettingsInput = {
+  autoReplyChannels?: InputMaybe<Array<Channel>>;
+  /** 0 to the platform's ceiling. */
+  dailyTokenBudget?: InputMaybe<Scalars['Int']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 4000 characters; no control characters other than newline and tab. */
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to the platform's ceiling. */
+  maxOutputTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** One of `AiSettings.allowedModels`. */
+  model?: InputMaybe<Scalars['String']['input']>;
+  /** 0 to 1 (and not above the platform's ceiling). */
+  temperature?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type AiSettingsPayload = {
+  __typename?: 'AiSettingsPayload';
+  settings: AiSettings;
+};
+
+/** An organization's AI usage in a period: what usage-based billing counts. */
+export type AiUsage = {
+  __typename?: 'AiUsage';
+  byModel: Array<AiModelUsage>;
+  from: Scalars['DateTime']['output'];
+  inputTokens: Scalars['Int']['output'];
+  outputTokens: Scalars['Int']['output'];
+  period: AiUsagePeriod;
+  requests: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+};
+
+/** A period of AI usage, in UTC. */
+export type AiUsagePeriod =
+  /** The last 7 days, today included. */
+  | 'LAST_7_DAYS'
+  /** Since the first day of this month. */
+  | 'THIS_MONTH'
+  /** Since midnight UTC (what the daily budget counts). */
+  | 'TODAY';
+
 export type Attachment = {
   __typename?: 'Attachment';
   contentType?: Maybe<Scalars['String']['output']>;
@@ -213,6 +291,26 @@ export type CreateShopifyDraftOrderInput = {
 export type CreateShopifyDraftOrderPayload = {
   __typename?: 'CreateShopifyDraftOrderPayload';
   draftOrder: ShopifyDraftOrder;
+};
+
+export type DraftReplyPayload = {
+  __typename?: 'DraftReplyPayload';
+  /** True when the model handed over (it was unsure, or the shopper asked for a person): no draft. */
+  handover: Scalars['Boolean']['output'];
+  /** Why it handed over. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** The drafted reply, for a person to edit and send; null on a handover. */
+  text?: Maybe<Scalars['String']['output']>;
+  usage: DraftReplyUsage;
+};
+
+/** Tokens one draft spent (every model call of it, tool rounds included). */
+export type DraftReplyUsage = {
+  __typename?: 'DraftReplyUsage';
+  inputTokens: Scalars['Int']['output'];
+  /** The model that answered. */
+  model: Scalars['String']['output'];
+  outputTokens: Scalars['Int']['output'];
 };
 
 /** One member per provider, each from its own SDL file. */
@@ -980,6 +1078,13 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /**
+   * Drafts a reply to the conversation with the organization's AI: from its recent messages, the
+   * organization's instructions and, when Shopify is connected, the order and stock facts the model
+   * asked for. Nothing is sent. Spends tokens: over the day's budget it is RATE_LIMITED. Another
+   * organization's conversation is NOT_FOUND.
+   */
+  draftReply: DraftReplyPayload;
   /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
   markConversationRead: MarkConversationReadPayload;
   /**
@@ -1006,6 +1111,8 @@ export type Mutation = {
   trackKlaviyoEvent: TrackKlaviyoEventPayload;
   /** Unsubscribes a profile (admin key: POST /api/profile-subscription-bulk-delete-jobs). */
   unsubscribeKlaviyoProfile: UnsubscribeKlaviyoProfilePayload;
+  /** Changes the organization's AI settings; every field is validated before anything is stored. */
+  updateAiSettings: AiSettingsPayload;
   /**
    * Creates or updates a profile by email, phone or external id and returns it (admin key: POST
    * /api/profile-import; the client API's profile endpoint answers 202 without the profile).
@@ -1044,6 +1151,11 @@ export type MutationDisconnectIntegrationArgs = {
 };
 
 
+export type MutationDraftReplyArgs = {
+  conversationId: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkConversationReadArgs = {
   conversationId: Scalars['ID']['input'];
 };
@@ -1079,11 +1191,19 @@ export type MutationUnsubscribeKlaviyoProfileArgs = {
 };
 
 
+export type MutationUpdateAiSettingsArgs = {
+  input: AiSettingsInput;
+};
+
+
 export type MutationUpsertKlaviyoProfileArgs = {
   input: UpsertKlaviyoProfileInput;
 };
 
-/** OpenAI needs no account identifier: the platform's key serves every organization. */
+/**
+ * OpenAI needs no account identifier and no connect step: AI is available to every organization once
+ * the platform set OPENAI_API_KEY. Connecting only records the card; it changes nothing else.
+ */
 export type OpenAiConnectInput = {
   /** Always true; present because GraphQL input types need a field. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1094,16 +1214,29 @@ export type OpenAiIntegration = IntegrationCommon & {
   account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** False when the organization turned AI off (Organization.aiSettings). */
+  enabled: Scalars['Boolean']['output'];
   errorMessage?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastSyncedAt?: Maybe<Scalars['DateTime']['output']>;
   provider: Provider;
   status: IntegrationStatus;
   syncStatus?: Maybe<Scalars['String']['output']>;
+  /** The organization's token usage in a period. */
+  usage: AiUsage;
+};
+
+
+export type OpenAiIntegrationUsageArgs = {
+  period?: InputMaybe<AiUsagePeriod>;
 };
 
 export type Organization = {
   __typename?: 'Organization';
+  /** AI settings in effect (AI is available when the platform configured OpenAI; no connect step). */
+  aiSettings: AiSettings;
+  /** Tokens used in a period, in total and per model. */
+  aiUsage: AiUsage;
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
   /** One conversation of this organization; null for any other id (another organization's included). */
@@ -1118,6 +1251,11 @@ export type Organization = {
   name: Scalars['String']['output'];
   /** Webhook events routed to this organization, newest first; filter by state or provider. */
   webhookEvents: WebhookEventConnection;
+};
+
+
+export type OrganizationAiUsageArgs = {
+  period?: InputMaybe<AiUsagePeriod>;
 };
 
 

@@ -12,6 +12,7 @@ import type { OrganizationRow } from '../db/organizations.repo';
 import type { WebhookEventRow } from '../db/webhook-events.repo';
 import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
 import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
+import type { AiSettingsModel } from '../resolvers/ai.resolvers';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
@@ -67,6 +68,84 @@ export type AddKustomerNotePayload = {
   __typename?: 'AddKustomerNotePayload';
   note: KustomerNote;
 };
+
+/** Tokens of one model in a period. */
+export type AiModelUsage = {
+  __typename?: 'AiModelUsage';
+  inputTokens: Scalars['Int']['output'];
+  model: Scalars['String']['output'];
+  outputTokens: Scalars['Int']['output'];
+  /** Model calls (a draft with tool rounds makes several). */
+  requests: Scalars['Int']['output'];
+};
+
+/**
+ * An organization's AI settings in effect: the platform's defaults under the organization's overrides,
+ * within the platform's ceilings.
+ */
+export type AiSettings = {
+  __typename?: 'AiSettings';
+  /** The models the platform allows. */
+  allowedModels: Array<Scalars['String']['output']>;
+  /** Channels whose inbound messages the model answers on its own (none by default). */
+  autoReplyChannels: Array<Channel>;
+  /** Input plus output tokens per UTC day; past it, AI calls answer RATE_LIMITED until midnight UTC. */
+  dailyTokenBudget: Scalars['Int']['output'];
+  /** False when the organization turned AI off: no draft, no automatic reply, no tokens spent. */
+  enabled: Scalars['Boolean']['output'];
+  /**
+   * What the model is told about the business (tone, what it sells, what never to promise). Admins
+   * only; never written to logs or to the audit log.
+   */
+  instructions: Scalars['String']['output'];
+  maxOutputTokens: Scalars['Int']['output'];
+  model: Scalars['String']['output'];
+  temperature: Scalars['Float']['output'];
+  /** Tokens used since midnight UTC. */
+  tokensUsedToday: Scalars['Int']['output'];
+};
+
+/** Changes to the AI settings; absent fields keep their value. */
+export type AiSettingsInput = {
+  autoReplyChannels?: InputMaybe<Array<Channel>>;
+  /** 0 to the platform's ceiling. */
+  dailyTokenBudget?: InputMaybe<Scalars['Int']['input']>;
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** At most 4000 characters; no control characters other than newline and tab. */
+  instructions?: InputMaybe<Scalars['String']['input']>;
+  /** 1 to the platform's ceiling. */
+  maxOutputTokens?: InputMaybe<Scalars['Int']['input']>;
+  /** One of `AiSettings.allowedModels`. */
+  model?: InputMaybe<Scalars['String']['input']>;
+  /** 0 to 1 (and not above the platform's ceiling). */
+  temperature?: InputMaybe<Scalars['Float']['input']>;
+};
+
+export type AiSettingsPayload = {
+  __typename?: 'AiSettingsPayload';
+  settings: AiSettings;
+};
+
+/** An organization's AI usage in a period: what usage-based billing counts. */
+export type AiUsage = {
+  __typename?: 'AiUsage';
+  byModel: Array<AiModelUsage>;
+  from: Scalars['DateTime']['output'];
+  inputTokens: Scalars['Int']['output'];
+  outputTokens: Scalars['Int']['output'];
+  period: AiUsagePeriod;
+  requests: Scalars['Int']['output'];
+  to: Scalars['DateTime']['output'];
+};
+
+/** A period of AI usage, in UTC. */
+export type AiUsagePeriod =
+  /** The last 7 days, today included. */
+  | 'LAST_7_DAYS'
+  /** Since the first day of this month. */
+  | 'THIS_MONTH'
+  /** Since midnight UTC (what the daily budget counts). */
+  | 'TODAY';
 
 export type Attachment = {
   __typename?: 'Attachment';
@@ -229,6 +308,26 @@ export type CreateShopifyDraftOrderInput = {
 export type CreateShopifyDraftOrderPayload = {
   __typename?: 'CreateShopifyDraftOrderPayload';
   draftOrder: ShopifyDraftOrder;
+};
+
+export type DraftReplyPayload = {
+  __typename?: 'DraftReplyPayload';
+  /** True when the model handed over (it was unsure, or the shopper asked for a person): no draft. */
+  handover: Scalars['Boolean']['output'];
+  /** Why it handed over. */
+  reason: Maybe<Scalars['String']['output']>;
+  /** The drafted reply, for a person to edit and send; null on a handover. */
+  text: Maybe<Scalars['String']['output']>;
+  usage: DraftReplyUsage;
+};
+
+/** Tokens one draft spent (every model call of it, tool rounds included). */
+export type DraftReplyUsage = {
+  __typename?: 'DraftReplyUsage';
+  inputTokens: Scalars['Int']['output'];
+  /** The model that answered. */
+  model: Scalars['String']['output'];
+  outputTokens: Scalars['Int']['output'];
 };
 
 /** One member per provider, each from its own SDL file. */
@@ -996,6 +1095,13 @@ export type Mutation = {
   createShopifyDraftOrder: CreateShopifyDraftOrderPayload;
   /** Disconnects the provider and frees the account for others. */
   disconnectIntegration: IntegrationPayload;
+  /**
+   * Drafts a reply to the conversation with the organization's AI: from its recent messages, the
+   * organization's instructions and, when Shopify is connected, the order and stock facts the model
+   * asked for. Nothing is sent. Spends tokens: over the day's budget it is RATE_LIMITED. Another
+   * organization's conversation is NOT_FOUND.
+   */
+  draftReply: DraftReplyPayload;
   /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
   markConversationRead: MarkConversationReadPayload;
   /**
@@ -1022,6 +1128,8 @@ export type Mutation = {
   trackKlaviyoEvent: TrackKlaviyoEventPayload;
   /** Unsubscribes a profile (admin key: POST /api/profile-subscription-bulk-delete-jobs). */
   unsubscribeKlaviyoProfile: UnsubscribeKlaviyoProfilePayload;
+  /** Changes the organization's AI settings; every field is validated before anything is stored. */
+  updateAiSettings: AiSettingsPayload;
   /**
    * Creates or updates a profile by email, phone or external id and returns it (admin key: POST
    * /api/profile-import; the client API's profile endpoint answers 202 without the profile).
@@ -1060,6 +1168,11 @@ export type MutationDisconnectIntegrationArgs = {
 };
 
 
+export type MutationDraftReplyArgs = {
+  conversationId: Scalars['ID']['input'];
+};
+
+
 export type MutationMarkConversationReadArgs = {
   conversationId: Scalars['ID']['input'];
 };
@@ -1095,11 +1208,19 @@ export type MutationUnsubscribeKlaviyoProfileArgs = {
 };
 
 
+export type MutationUpdateAiSettingsArgs = {
+  input: AiSettingsInput;
+};
+
+
 export type MutationUpsertKlaviyoProfileArgs = {
   input: UpsertKlaviyoProfileInput;
 };
 
-/** OpenAI needs no account identifier: the platform's key serves every organization. */
+/**
+ * OpenAI needs no account identifier and no connect step: AI is available to every organization once
+ * the platform set OPENAI_API_KEY. Connecting only records the card; it changes nothing else.
+ */
 export type OpenAiConnectInput = {
   /** Always true; present because GraphQL input types need a field. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1110,16 +1231,29 @@ export type OpenAiIntegration = IntegrationCommon & {
   account: Array<AccountValue>;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** False when the organization turned AI off (Organization.aiSettings). */
+  enabled: Scalars['Boolean']['output'];
   errorMessage: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   lastSyncedAt: Maybe<Scalars['DateTime']['output']>;
   provider: Provider;
   status: IntegrationStatus;
   syncStatus: Maybe<Scalars['String']['output']>;
+  /** The organization's token usage in a period. */
+  usage: AiUsage;
+};
+
+
+export type OpenAiIntegrationUsageArgs = {
+  period?: InputMaybe<AiUsagePeriod>;
 };
 
 export type Organization = {
   __typename?: 'Organization';
+  /** AI settings in effect (AI is available when the platform configured OpenAI; no connect step). */
+  aiSettings: AiSettings;
+  /** Tokens used in a period, in total and per model. */
+  aiUsage: AiUsage;
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
   /** One conversation of this organization; null for any other id (another organization's included). */
@@ -1134,6 +1268,11 @@ export type Organization = {
   name: Scalars['String']['output'];
   /** Webhook events routed to this organization, newest first; filter by state or provider. */
   webhookEvents: WebhookEventConnection;
+};
+
+
+export type OrganizationAiUsageArgs = {
+  period?: InputMaybe<AiUsagePeriod>;
 };
 
 
@@ -2050,6 +2189,12 @@ export type ResolversTypes = {
   AccountValue: ResolverTypeWrapper<AccountValue>;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: ResolverTypeWrapper<Omit<AddKustomerNotePayload, 'note'> & { note: ResolversTypes['KustomerNote'] }>;
+  AiModelUsage: ResolverTypeWrapper<AiModelUsage>;
+  AiSettings: ResolverTypeWrapper<AiSettingsModel>;
+  AiSettingsInput: AiSettingsInput;
+  AiSettingsPayload: ResolverTypeWrapper<Omit<AiSettingsPayload, 'settings'> & { settings: ResolversTypes['AiSettings'] }>;
+  AiUsage: ResolverTypeWrapper<AiUsage>;
+  AiUsagePeriod: AiUsagePeriod;
   Attachment: ResolverTypeWrapper<Attachment>;
   AttachmentType: AttachmentType;
   AuditLogConnection: ResolverTypeWrapper<Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversTypes['AuditLogEdge']> }>;
@@ -2072,6 +2217,8 @@ export type ResolversTypes = {
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
   CreateShopifyDraftOrderPayload: ResolverTypeWrapper<Omit<CreateShopifyDraftOrderPayload, 'draftOrder'> & { draftOrder: ResolversTypes['ShopifyDraftOrder'] }>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  DraftReplyPayload: ResolverTypeWrapper<DraftReplyPayload>;
+  DraftReplyUsage: ResolverTypeWrapper<DraftReplyUsage>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -2209,6 +2356,11 @@ export type ResolversParentTypes = {
   AccountValue: AccountValue;
   AddKustomerNoteInput: AddKustomerNoteInput;
   AddKustomerNotePayload: Omit<AddKustomerNotePayload, 'note'> & { note: ResolversParentTypes['KustomerNote'] };
+  AiModelUsage: AiModelUsage;
+  AiSettings: AiSettingsModel;
+  AiSettingsInput: AiSettingsInput;
+  AiSettingsPayload: Omit<AiSettingsPayload, 'settings'> & { settings: ResolversParentTypes['AiSettings'] };
+  AiUsage: AiUsage;
   Attachment: Attachment;
   AuditLogConnection: Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditLogEdge']> };
   AuditLogEdge: Omit<AuditLogEdge, 'node'> & { node: ResolversParentTypes['AuditLogEntry'] };
@@ -2227,6 +2379,8 @@ export type ResolversParentTypes = {
   CreateShopifyDraftOrderInput: CreateShopifyDraftOrderInput;
   CreateShopifyDraftOrderPayload: Omit<CreateShopifyDraftOrderPayload, 'draftOrder'> & { draftOrder: ResolversParentTypes['ShopifyDraftOrder'] };
   DateTime: Scalars['DateTime']['output'];
+  DraftReplyPayload: DraftReplyPayload;
+  DraftReplyUsage: DraftReplyUsage;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -2387,6 +2541,39 @@ export type AddKustomerNotePayloadResolvers<ContextType = GatewayContext, Parent
   note?: Resolver<ResolversTypes['KustomerNote'], ParentType, ContextType>;
 };
 
+export type AiModelUsageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AiModelUsage'] = ResolversParentTypes['AiModelUsage']> = {
+  inputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AiSettingsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AiSettings'] = ResolversParentTypes['AiSettings']> = {
+  allowedModels?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  autoReplyChannels?: Resolver<Array<ResolversTypes['Channel']>, ParentType, ContextType>;
+  dailyTokenBudget?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  instructions?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  maxOutputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  temperature?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  tokensUsedToday?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AiSettingsPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AiSettingsPayload'] = ResolversParentTypes['AiSettingsPayload']> = {
+  settings?: Resolver<ResolversTypes['AiSettings'], ParentType, ContextType>;
+};
+
+export type AiUsageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['AiUsage'] = ResolversParentTypes['AiUsage']> = {
+  byModel?: Resolver<Array<ResolversTypes['AiModelUsage']>, ParentType, ContextType>;
+  from?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  inputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  outputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  period?: Resolver<ResolversTypes['AiUsagePeriod'], ParentType, ContextType>;
+  requests?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  to?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type AttachmentResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Attachment'] = ResolversParentTypes['Attachment']> = {
   contentType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['AttachmentType'], ParentType, ContextType>;
@@ -2451,6 +2638,19 @@ export type CreateShopifyDraftOrderPayloadResolvers<ContextType = GatewayContext
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type DraftReplyPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DraftReplyPayload'] = ResolversParentTypes['DraftReplyPayload']> = {
+  handover?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  text?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['DraftReplyUsage'], ParentType, ContextType>;
+};
+
+export type DraftReplyUsageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['DraftReplyUsage'] = ResolversParentTypes['DraftReplyUsage']> = {
+  inputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  model?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  outputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type IntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = {
   __resolveType: TypeResolveFn<'KlaviyoIntegration' | 'KustomerIntegration' | 'MessengerIntegration' | 'OpenAIIntegration' | 'ShopifyIntegration' | 'StripeIntegration' | 'WhatsAppIntegration', ParentType, ContextType>;
@@ -2783,6 +2983,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   createKustomerTicket?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerTicketArgs, 'input'>>;
   createShopifyDraftOrder?: Resolver<ResolversTypes['CreateShopifyDraftOrderPayload'], ParentType, ContextType, RequireFields<MutationCreateShopifyDraftOrderArgs, 'input'>>;
   disconnectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisconnectIntegrationArgs, 'provider'>>;
+  draftReply?: Resolver<ResolversTypes['DraftReplyPayload'], ParentType, ContextType, RequireFields<MutationDraftReplyArgs, 'conversationId'>>;
   markConversationRead?: Resolver<ResolversTypes['MarkConversationReadPayload'], ParentType, ContextType, RequireFields<MutationMarkConversationReadArgs, 'conversationId'>>;
   replayWebhookEvent?: Resolver<ResolversTypes['ReplayWebhookEventPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventArgs, 'id'>>;
   sendMessage?: Resolver<ResolversTypes['SendMessagePayload'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
@@ -2790,6 +2991,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   testIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationTestIntegrationArgs, 'provider'>>;
   trackKlaviyoEvent?: Resolver<ResolversTypes['TrackKlaviyoEventPayload'], ParentType, ContextType, RequireFields<MutationTrackKlaviyoEventArgs, 'input'>>;
   unsubscribeKlaviyoProfile?: Resolver<ResolversTypes['UnsubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUnsubscribeKlaviyoProfileArgs, 'input'>>;
+  updateAiSettings?: Resolver<ResolversTypes['AiSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateAiSettingsArgs, 'input'>>;
   upsertKlaviyoProfile?: Resolver<ResolversTypes['UpsertKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUpsertKlaviyoProfileArgs, 'input'>>;
 };
 
@@ -2797,16 +2999,20 @@ export type OpenAiIntegrationResolvers<ContextType = GatewayContext, ParentType 
   account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  enabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   lastSyncedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['IntegrationStatus'], ParentType, ContextType>;
   syncStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['AiUsage'], ParentType, ContextType, RequireFields<OpenAiIntegrationUsageArgs, 'period'>>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type OrganizationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Organization'] = ResolversParentTypes['Organization']> = {
+  aiSettings?: Resolver<ResolversTypes['AiSettings'], ParentType, ContextType>;
+  aiUsage?: Resolver<ResolversTypes['AiUsage'], ParentType, ContextType, RequireFields<OrganizationAiUsageArgs, 'period'>>;
   auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<OrganizationAuditLogArgs, 'first'>>;
   conversation?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<OrganizationConversationArgs, 'id'>>;
   conversations?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<OrganizationConversationsArgs, 'first'>>;
@@ -3171,6 +3377,10 @@ export type Resolvers<ContextType = GatewayContext> = {
   AccountField?: AccountFieldResolvers<ContextType>;
   AccountValue?: AccountValueResolvers<ContextType>;
   AddKustomerNotePayload?: AddKustomerNotePayloadResolvers<ContextType>;
+  AiModelUsage?: AiModelUsageResolvers<ContextType>;
+  AiSettings?: AiSettingsResolvers<ContextType>;
+  AiSettingsPayload?: AiSettingsPayloadResolvers<ContextType>;
+  AiUsage?: AiUsageResolvers<ContextType>;
   Attachment?: AttachmentResolvers<ContextType>;
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
@@ -3181,6 +3391,8 @@ export type Resolvers<ContextType = GatewayContext> = {
   ConversationEdge?: ConversationEdgeResolvers<ContextType>;
   CreateShopifyDraftOrderPayload?: CreateShopifyDraftOrderPayloadResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  DraftReplyPayload?: DraftReplyPayloadResolvers<ContextType>;
+  DraftReplyUsage?: DraftReplyUsageResolvers<ContextType>;
   Integration?: IntegrationResolvers<ContextType>;
   IntegrationCommon?: IntegrationCommonResolvers<ContextType>;
   IntegrationPayload?: IntegrationPayloadResolvers<ContextType>;

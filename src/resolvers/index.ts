@@ -1,5 +1,6 @@
 import { PROVIDERS } from '../datasources/registry';
 import type { Resolvers } from '../generated/graphql';
+import { AiResolverSet as Ai } from './ai.resolvers';
 import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
 import { Mutation } from './mutation.resolvers';
@@ -16,10 +17,16 @@ import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from
 const core: Resolvers = {
   DateTime,
   Query: { ...Query, ...ProvidersQuery, ...WebhookQuery },
-  Mutation: { ...Mutation, ...WebhookMutation, ...Conversations.Mutation },
+  Mutation: { ...Mutation, ...WebhookMutation, ...Conversations.Mutation, ...Ai.Mutation },
   Subscription: Conversations.Subscription,
   Viewer,
-  Organization: { ...Organization, ...WebhookOrganization, ...Conversations.Organization },
+  Organization: {
+    ...Organization,
+    ...WebhookOrganization,
+    ...Conversations.Organization,
+    ...Ai.Organization,
+  },
+  AiSettings: Ai.AiSettings,
   Conversation: Conversations.Conversation,
   Message: Conversations.Message,
   MessageEvent: Conversations.MessageEvent,
