@@ -11,6 +11,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
+import { startAutoReplies } from './ai/ai-replies';
 import { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config/config';
 import { AuditRepo } from './db/audit.repo';
@@ -159,6 +160,8 @@ export async function createGateway(services: Services): Promise<Gateway> {
   await apollo.start();
   await services.rateLimits.ready();
   await services.integrationChanges?.start();
+  // Automatic AI replies: the job handler and the inbound listener, before the runner claims jobs.
+  startAutoReplies(services);
   services.jobRunner.start();
 
   const app = express();

@@ -332,6 +332,31 @@ export class ConversationsRepo {
       });
   }
 
+  /** Marks a conversation for a person (the AI handed it over), or clears the mark. */
+  async setNeedsHuman(
+    organizationId: string,
+    id: string,
+    value: boolean,
+  ): Promise<ConversationRow | undefined> {
+    const [row] = await this.db('conversations')
+      .where({ organization_id: organizationId, id })
+      .update({ needs_human: value, updated_at: new Date() })
+      .returning('*');
+    return row as ConversationRow | undefined;
+  }
+
+  /** The conversation's latest `limit` messages, oldest first (what a reply is drafted from). */
+  async recentMessages(organizationId: string, conversationId: string, limit: number): Promise<MessageRow[]> {
+    const rows = (await this.db('messages')
+      .where({ organization_id: organizationId, conversation_id: conversationId })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'seq', order: 'desc' },
+      ])
+      .limit(limit)) as MessageRow[];
+    return rows.reverse();
+  }
+
   async markRead(organizationId: string, id: string, at: Date): Promise<ConversationRow | undefined> {
     const [row] = await this.db('conversations')
       .where({ organization_id: organizationId, id })

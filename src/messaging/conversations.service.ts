@@ -13,6 +13,13 @@ export interface IngestInput {
   fact: InboundFact;
 }
 
+export type InboundListener = (event: {
+  organizationId: string;
+  channel: ChannelId;
+  conversationId: string;
+  messageId: string;
+}) => Promise<void>;
+
 /** Who sends, what, where; `conversationId` or (`channel` + `contactId`) to start one. */
 export interface SendInput {
   organizationId: string;
@@ -42,6 +49,8 @@ export interface SendOutcome {
  * and marks read. Every event is published after its write committed.
  */
 export class ConversationsService {
+  private inboundListener: InboundListener | undefined;
+
   constructor(
     private readonly repo: ConversationsRepo,
     private readonly integrations: IntegrationsRepo,
@@ -134,6 +143,23 @@ export class ConversationsService {
       }
     });
     for (const event of events) await this.live.publishMessage(event);
+    if (this.inboundListener) {
+      for (const event of events) {
+        if (event.type !== 'MESSAGE_RECEIVED') continue;
+        // After commit; the listener (automatic replies) logs its own failures: ingest never fails for it.
+        await this.inboundListener({
+          organizationId: event.organizationId,
+          channel: event.channel,
+          conversationId: event.conversationId,
+          messageId: event.messageId,
+        }).catch(() => undefined);
+      }
+    }
+  }
+
+  /** Told of every newly stored inbound message, after its commit (automatic replies; set in app.ts). */
+  setInboundListener(listener: InboundListener | undefined): void {
+    this.inboundListener = listener;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { PROVIDERS } from '../datasources/registry';
 import type { Resolvers } from '../generated/graphql';
 import { AiResolverSet as Ai } from './ai.resolvers';
+import { AiRepliesResolvers as AiReplies } from './ai-replies.resolvers';
 import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
 import { Mutation } from './mutation.resolvers';
@@ -17,7 +18,13 @@ import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from
 const core: Resolvers = {
   DateTime,
   Query: { ...Query, ...ProvidersQuery, ...WebhookQuery },
-  Mutation: { ...Mutation, ...WebhookMutation, ...Conversations.Mutation, ...Ai.Mutation },
+  Mutation: {
+    ...Mutation,
+    ...WebhookMutation,
+    ...Conversations.Mutation,
+    ...Ai.Mutation,
+    ...AiReplies.Mutation,
+  },
   Subscription: Conversations.Subscription,
   Viewer,
   Organization: {
