@@ -427,6 +427,28 @@ describe(`AI core (${ENGINE})`, () => {
     expect(refused.message).toContain('OPENAI_API_KEY');
   });
 
+  test('the simulator records a request the document refuses (so a clean run means valid requests)', async () => {
+    openai.enqueue({ content: 'x' });
+    const res = await fetch(`${openai.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${openai.apiKey}`,
+        'content-type': 'application/json',
+        'openai-organization': 'org-sim-123',
+        'openai-project': 'proj_sim_456',
+      },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini',
+        temperature: 7,
+        messages: [{ role: 'shopper', content: 'hi' }],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const found = openai.violations.splice(0);
+    expect(found.some((v) => v.includes('/temperature'))).toBe(true);
+    expect(found.some((v) => v.includes('/messages/0'))).toBe(true);
+  });
+
   test('no shopper text and no instruction text in the logs', () => {
     expect(lines.some((line) => line.includes('ai completion'))).toBe(true);
     const leaks = lines.filter(
