@@ -384,19 +384,34 @@ describe(`AI core (${ENGINE})`, () => {
     await gw.graphql('{ viewer { orgId } }', {}, admin);
     openai.enqueue(
       { status: 429, retryAfter: 2 },
+      {
+        status: 429,
+        headers: {
+          'x-ratelimit-remaining-requests': '12',
+          'x-ratelimit-reset-requests': '1s',
+          'x-ratelimit-remaining-tokens': '0',
+          'x-ratelimit-reset-tokens': '6m0.5s',
+        },
+      },
       { status: 503 },
       { status: 401 },
       { status: 400, errorMessage: `Invalid content: '${SHOPPER_TEXT}'` },
     );
     const limited = await failure(complete(org));
     expect(limited).toMatchObject({ code: 'UPSTREAM_RATE_LIMITED', extensions: { retryAfterMs: 2000 } });
+    // Without retry-after: the reset of the budget OpenAI says is exhausted (tokens here).
+    const limitedTokens = await failure(complete(org));
+    expect(limitedTokens).toMatchObject({
+      code: 'UPSTREAM_RATE_LIMITED',
+      extensions: { retryAfterMs: 360_500 },
+    });
     expect((await failure(complete(org))).code).toBe('UPSTREAM_UNAVAILABLE');
     expect((await failure(complete(org))).code).toBe('UPSTREAM_AUTH_FAILED');
     const bad = await failure(complete(org));
     expect(bad.code).toBe('UPSTREAM_ERROR');
     expect(bad.message).not.toContain(SHOPPER_TEXT);
     // One attempt each: the SDK does not retry behind the gateway's back.
-    expect(openai.chatRequests()).toHaveLength(4);
+    expect(openai.chatRequests()).toHaveLength(5);
     expect(await usageRows(org)).toHaveLength(0);
   });
 

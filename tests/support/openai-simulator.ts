@@ -35,6 +35,8 @@ export interface OpenAiReplyScript {
   status?: number;
   /** Seconds, sent as `retry-after` with an error status. */
   retryAfter?: number;
+  /** More response headers (OpenAI's `x-ratelimit-*`). */
+  headers?: Record<string, string>;
   /** The error's message; may quote the prompt, as OpenAI's sometimes do. */
   errorMessage?: string;
 }
@@ -160,7 +162,10 @@ export async function startOpenAiSimulator(
               code: next.status === 429 ? 'rate_limit_exceeded' : null,
             },
           },
-          next.retryAfter !== undefined ? { 'retry-after': String(next.retryAfter) } : {},
+          {
+            ...(next.retryAfter !== undefined ? { 'retry-after': String(next.retryAfter) } : {}),
+            ...next.headers,
+          },
         );
       }
       const answer = completion(body, next, ++sequence);

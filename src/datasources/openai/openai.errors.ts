@@ -51,15 +51,35 @@ export function toGatewayError(error: unknown, what: string): GatewayError {
   });
 }
 
-/** `retry-after-ms` (OpenAI's own), then `retry-after` in seconds or as an HTTP date. */
+/**
+ * `retry-after-ms` (OpenAI's own), then `retry-after` in seconds or as an HTTP date, then the reset
+ * of the exhausted `x-ratelimit-remaining-*` budget (durations such as `12ms`, `6m0s`).
+ */
 function retryAfter(headers: Headers | undefined): number | undefined {
   if (!headers) return undefined;
   const ms = Number(headers.get('retry-after-ms'));
   if (Number.isFinite(ms) && ms > 0) return Math.ceil(ms);
   const value = headers.get('retry-after');
+  if (value) {
+    const seconds = Number(value);
+    if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+    const date = Date.parse(value);
+    if (!Number.isNaN(date)) return Math.max(0, date - Date.now());
+  }
+  const resets = (['requests', 'tokens'] as const)
+    .filter((kind) => headers.get(`x-ratelimit-remaining-${kind}`) === '0')
+    .map((kind) => duration(headers.get(`x-ratelimit-reset-${kind}`)))
+    .filter((n): n is number => n !== undefined);
+  return resets.length ? Math.max(...resets) : undefined;
+}
+
+/** OpenAI's reset durations: `1h2m3.5s`, `6m0s`, `12ms`. */
+function duration(value: string | null): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+  const match = /^(?:(\d+)h)?(?:(\d+)m(?!s))?(?:(\d+(?:\.\d+)?)s)?(?:(\d+)ms)?$/.exec(value.trim());
+  if (!match || value.trim() === '') return undefined;
+  const [, h, m, s, milliseconds] = match;
+  const total =
+    Number(h ?? 0) * 3_600_000 + Number(m ?? 0) * 60_000 + Number(s ?? 0) * 1000 + Number(milliseconds ?? 0);
+  return Math.ceil(total);
 }
