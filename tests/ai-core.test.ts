@@ -432,6 +432,24 @@ describe(`AI core (${ENGINE})`, () => {
     expect(openai.requests.at(-1)).toMatchObject({ method: 'GET', path: '/v1/models/gpt-4o-mini' });
   });
 
+  test('OpenAI unreachable is UPSTREAM_UNAVAILABLE', async () => {
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      OPENAI_API_KEY: 'sk-x',
+      OPENAI_BASE_URL: 'http://127.0.0.1:9/v1',
+    });
+    const ai = new AiService(config, new AiSettingsRepo(gw.db), new AiUsageRepo(gw.db));
+    const refused = await failure(
+      ai.complete({
+        organizationId: orgA,
+        requestId: 'r',
+        logger: services().logger,
+        messages: [{ role: 'user', content: 'hi' }],
+      }),
+    );
+    expect(refused.code).toBe('UPSTREAM_UNAVAILABLE');
+  });
+
   test('without OPENAI_API_KEY complete() is PROVIDER_NOT_CONFIGURED', async () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     const ai = new AiService(config, new AiSettingsRepo(gw.db), new AiUsageRepo(gw.db));
