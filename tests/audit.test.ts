@@ -144,6 +144,13 @@ test('secret-looking arguments are redacted before they are stored', async () =>
   ).toEqual({
     input: { storeName: 's', accessToken: '[REDACTED]', nested: [{ apiKey: '[REDACTED]', ok: 1 }] },
   });
+  // Counts named after tokens are not credentials.
+  expect(redact({ token: 't', refresh_token: 'r', maxOutputTokens: 500, dailyTokenBudget: 9 })).toEqual({
+    token: '[REDACTED]',
+    refresh_token: '[REDACTED]',
+    maxOutputTokens: 500,
+    dailyTokenBudget: 9,
+  });
 });
 
 test('each audited field of one operation gets its own outcome and target', async () => {

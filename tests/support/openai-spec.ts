@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 // Ajv 8 (with the 2020-12 dialect OAS 3.1 uses) is installed for openapi-backend; the top-level
 // `ajv` is version 6, which knows no 2020-12.
-import Ajv2020, { type ValidateFunction } from 'openapi-backend/node_modules/ajv/dist/2020';
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { contractPath } from './contracts';
 
 // js-yaml (a dependency of the codegen tooling; 5x faster than `yaml` on this 3 MB document), untyped.

@@ -1,8 +1,10 @@
 /**
- * Argument names whose values never reach the audit log, whatever their depth. `instructions`: an
- * organization's AI instructions are business text, kept out of logs and the audit trail alike.
+ * Argument names whose values never reach the audit log, whatever their depth: credentials (`token`,
+ * `accessToken`, `refresh_token`; not counts such as `maxOutputTokens` or `dailyTokenBudget`) and
+ * `instructions` (an organization's AI instructions are business text, kept out of logs and the
+ * audit trail alike).
  */
-const SECRET_KEY = /(token|secret|password|api_?key|authorization|credential|^instructions$)/i;
+const SECRET_KEY = /(token$|secret|password|api_?key|authorization|credential|^instructions$)/i;
 
 /** A copy of the arguments with secret-looking values replaced, safe to store. */
 export function redact(value: unknown, depth = 0): unknown {
