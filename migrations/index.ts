@@ -9,6 +9,8 @@ import * as jobs from './20261201_007_jobs';
 import * as webhookInbox from './20261201_008_webhook_inbox';
 import * as conversations from './20261205_009_conversations';
 import * as ai from './20261210_010_ai';
+import * as billing from './20261215_011_billing';
+import * as usageReports from './20261215_012_usage_reports';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -22,4 +24,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261201_008_webhook_inbox': webhookInbox,
   '20261205_009_conversations': conversations,
   '20261210_010_ai': ai,
+  '20261215_011_billing': billing,
+  '20261215_012_usage_reports': usageReports,
 };

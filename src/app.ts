@@ -1,6 +1,7 @@
 import { AiSettingsRepo } from './ai/ai-settings.repo';
 import { AiService } from './ai/ai.service';
 import { AiUsageRepo } from './ai/ai-usage.repo';
+import { createBilling } from './billing/create-billing';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
@@ -93,6 +94,8 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     logger,
   );
   const webhookEvents = new WebhookEventsRepo(db);
+  const organizations = new OrganizationsRepo(db);
+  const billing = createBilling(config, db, organizations);
   const live = new LiveEvents({ redisUrl: config.REDIS_URL }, logger);
   const conversationsRepo = new ConversationsRepo(db);
   const conversations = new ConversationsService(conversationsRepo, integrationsRepo, runtime, live);
@@ -118,7 +121,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
       issuer: config.AUTH_JWT_ISSUER,
       audience: config.AUTH_JWT_AUDIENCE,
     }),
-    organizations: new OrganizationsRepo(db),
+    organizations,
     integrationsRepo,
     audit,
     runtime,
@@ -133,6 +136,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     conversations,
     live,
     ai: new AiService(config, new AiSettingsRepo(db), new AiUsageRepo(db)),
+    billing,
   };
 }
 

@@ -59,6 +59,30 @@ const baseSchema = z.object({
   AI_MAX_OUTPUT_TOKENS_MAX: z.coerce.number().int().positive().default(2000),
   AI_DAILY_TOKEN_BUDGET: z.coerce.number().int().min(0).default(200_000),
   AI_DAILY_TOKEN_BUDGET_MAX: z.coerce.number().int().min(0).default(2_000_000),
+  /** Billing (src/billing/): plans by name as Stripe price ids, JSON: {"starter":"price_123"}. */
+  STRIPE_PLANS: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        return z.record(z.string().regex(/^[a-z0-9_-]{1,40}$/), z.string().min(1)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'STRIPE_PLANS must be a JSON object of plan name to price id',
+        });
+        return z.NEVER;
+      }
+    }),
+  /** What a past-due or unpaid subscription blocks: nothing, mutations, or every operation. */
+  BILLING_PAST_DUE_POLICY: z.enum(['allow', 'read_only', 'block']).default('allow'),
+  /** Where Checkout and the Billing Portal send the user back (the admin page); PUBLIC_BASE_URL without it. */
+  BILLING_RETURN_URL: z.string().url().optional(),
+  /** Usage reporting (src/billing/usage-reporter.ts): how often unreported usage is sent to Stripe. */
+  BILLING_USAGE_INTERVAL_MS: z.coerce.number().int().min(100).default(60_000),
+  /** The Stripe meters' event names for AI tokens and messages sent. */
+  STRIPE_METER_AI_TOKENS: z.string().min(1).max(100).default('ai_tokens'),
+  STRIPE_METER_MESSAGES: z.string().min(1).max(100).default('messages_sent'),
 });
 
 export type BaseConfig = z.infer<typeof baseSchema>;

@@ -1,4 +1,5 @@
 import type { AiService } from '../ai/ai.service';
+import type { BillingService } from '../billing/billing.service';
 import type { TokenVerifier } from '../auth/token-verifier';
 import type { Config } from '../config/config';
 import type { AuditRepo } from '../db/audit.repo';
@@ -48,4 +49,6 @@ export interface Services {
   live: LiveEvents;
   /** AI under the platform's OpenAI key: settings, completions within the budget, usage (src/ai/). */
   ai: AiService;
+  /** The organization's billing with the platform through Stripe (src/billing/). */
+  billing: BillingService;
 }
