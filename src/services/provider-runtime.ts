@@ -115,7 +115,10 @@ export class ProviderRuntime {
     const adapter = providers[provider] as ProviderAdapter<unknown, unknown, unknown>;
     const env = this.configuredEnv(provider);
     if (!adapter.messaging || !adapter.createDataSource) {
-      throw new GatewayError('BAD_USER_INPUT', `${adapter.displayName} cannot send messages in this version.`);
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        `${adapter.displayName} cannot send messages in this version.`,
+      );
     }
     const usable = row && row.organization_id === organizationId && row.status !== 'disconnected';
     if (usable) {
