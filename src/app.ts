@@ -2,6 +2,7 @@ import { AiSettingsRepo } from './ai/ai-settings.repo';
 import { AiService } from './ai/ai.service';
 import { AiUsageRepo } from './ai/ai-usage.repo';
 import { createBilling } from './billing/create-billing';
+import { startUsageReporting } from './billing/billing-usage';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import express, { type Express } from 'express';
@@ -166,6 +167,8 @@ export async function createGateway(services: Services): Promise<Gateway> {
   await services.integrationChanges?.start();
   // Automatic AI replies: the job handler and the inbound listener, before the runner claims jobs.
   startAutoReplies(services);
+  // Usage reporting to Stripe: the 'billing-usage' handler and its periodic sweep.
+  await startUsageReporting(services);
   services.jobRunner.start();
 
   const app = express();
