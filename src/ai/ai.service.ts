@@ -13,6 +13,7 @@ import { validateAiSettingsInput, type AiSettingsInput, type AiLimits } from './
  */
 export class AiService {
   private dataSource: OpenAiDataSource | undefined;
+  private usageListener: ((organizationId: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly config: Config,
@@ -97,6 +98,10 @@ export class AiService {
         inputTokens: completion.usage.inputTokens,
         outputTokens: completion.usage.outputTokens,
       });
+      // Usage reporting batches it to Stripe (src/billing/usage-reporter.ts); its failure is no AI failure.
+      await this.usageListener?.(input.organizationId).catch((error: unknown) =>
+        input.logger.warn({ err: error, organizationId: input.organizationId }, 'usage report not scheduled'),
+      );
     } catch (error) {
       // The tokens are spent and the answer is good: hand it over, and make the billing gap loud.
       input.logger.error(
@@ -118,6 +123,11 @@ export class AiService {
       'ai completion',
     );
     return completion;
+  }
+
+  /** Told after each usage row is stored (usage reporting; set in src/billing/billing-usage.ts). */
+  setUsageListener(listener: ((organizationId: string) => Promise<void>) | undefined): void {
+    this.usageListener = listener;
   }
 
   private client(): OpenAiDataSource {

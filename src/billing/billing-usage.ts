@@ -49,6 +49,10 @@ export async function startUsageReporting(services: Services): Promise<UsageRepo
     logger: services.logger,
   });
   reporter.register();
+  // Usage recorded schedules its organization's report within one interval (the sweep is the net).
+  const scheduled = (organizationId: string) => reporter.usageRecorded(organizationId);
+  services.ai.setUsageListener(scheduled);
+  services.conversations.setSentListener(scheduled);
   await reporter.start();
   return reporter;
 }

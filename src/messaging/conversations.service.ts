@@ -50,6 +50,7 @@ export interface SendOutcome {
  */
 export class ConversationsService {
   private inboundListener: InboundListener | undefined;
+  private sentListener: ((organizationId: string) => Promise<void>) | undefined;
 
   constructor(
     private readonly repo: ConversationsRepo,
@@ -162,6 +163,11 @@ export class ConversationsService {
     this.inboundListener = listener;
   }
 
+  /** Told after each message the channel accepted (usage reporting; set in src/billing/billing-usage.ts). */
+  setSentListener(listener: ((organizationId: string) => Promise<void>) | undefined): void {
+    this.sentListener = listener;
+  }
+
   /**
    * For a shared account (WhatsApp's shared number): the organization that last wrote to the
    * contact from that account since `since`, or null (then the reply is stored unrouted).
@@ -253,6 +259,8 @@ export class ConversationsService {
       const sent = (await this.repo.recordSent(message.id, result)) ?? (await this.reread(input, message));
       await this.repo.touchActivity(conversation.id, now);
       await this.live.publishMessage(messageEvent('MESSAGE_SENT', sent));
+      // A message sent is billed usage: usage reporting batches it to Stripe; never a send failure.
+      await this.sentListener?.(input.organizationId).catch(() => undefined);
       return { message: sent, conversation, accountKey: target.accountKey, replayed: false };
     } catch (error) {
       if (isGatewayError(error) && error.code === 'BAD_USER_INPUT') {
