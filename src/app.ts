@@ -2,6 +2,7 @@ import { AiSettingsRepo } from './ai/ai-settings.repo';
 import { AiService } from './ai/ai.service';
 import { AiUsageRepo } from './ai/ai-usage.repo';
 import { createBilling } from './billing/create-billing';
+import { billingPolicyPlugin } from './billing/billing-policy.plugin';
 import { startUsageReporting } from './billing/billing-usage';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -107,7 +108,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     integrationsRepo,
     jobs,
     jobRunner,
-    { integrations: integrationsRepo, audit, events: webhookEvents, conversations, live },
+    { integrations: integrationsRepo, audit, events: webhookEvents, conversations, live, billing },
     logger,
   );
   return {
@@ -159,6 +160,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       ApolloServerPluginCacheControlDisabled(),
       metricsPlugin(metrics),
       errorLogPlugin(logger),
+      billingPolicyPlugin(services.config.BILLING_PAST_DUE_POLICY),
     ],
     validationRules: [complexityRule()],
   });

@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import type { Config } from '../config/config';
 import type { OrganizationsRepo } from '../db/organizations.repo';
 import type { StripeClient } from '../datasources/stripe/stripe.client';
@@ -85,6 +86,28 @@ export class BillingService {
     );
   }
 
+  /** The organization a Stripe customer belongs to (webhook routing); null for a stranger. */
+  async organizationForCustomer(customerId: string): Promise<string | null> {
+    return (await this.accounts.organizationForCustomer(customerId)) ?? null;
+  }
+
+  /** A subscription as of a Stripe event created at `created` (seconds); older than stored: ignored. */
+  async recordSubscription(organizationId: string, subscription: Stripe.Subscription, created: number) {
+    return this.accounts.applySubscription(
+      organizationId,
+      subscriptionFacts(subscription, this.config.STRIPE_PLANS),
+      created,
+    );
+  }
+
+  async recordPayment(organizationId: string, state: 'paid' | 'failed', created: number) {
+    return this.accounts.applyPayment(organizationId, state, created);
+  }
+
+  async recordCheckout(organizationId: string, subscriptionId: string): Promise<void> {
+    await this.accounts.noteSubscriptionId(organizationId, subscriptionId);
+  }
+
   async state(organizationId: string): Promise<BillingState> {
     const row = await this.accounts.byOrganization(organizationId);
     return billingState(row, this.config.BILLING_PAST_DUE_POLICY);
@@ -95,7 +118,8 @@ export class BillingService {
     return this.stripe;
   }
 
-  private returnUrl(): string {
+  /** Where Stripe's pages send the user back (the billing page). */
+  returnUrl(): string {
     return (
       this.config.BILLING_RETURN_URL ?? this.config.PUBLIC_BASE_URL ?? `http://localhost:${this.config.PORT}/`
     );

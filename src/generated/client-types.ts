@@ -176,6 +176,49 @@ export type AuditOutcome =
   | 'ERROR'
   | 'OK';
 
+/** Units recorded for one meter since the start of the billing period. */
+export type BillingMeterUsage = {
+  __typename?: 'BillingMeterUsage';
+  /** The meter by the gateway's name: ai_tokens or messages_sent (sent to Stripe as STRIPE_METER_*). */
+  meter: Scalars['String']['output'];
+  /** Units recorded this period. */
+  quantity: Scalars['Float']['output'];
+  /** Of those, the units Stripe has accepted; the rest goes with the next report. */
+  reported: Scalars['Float']['output'];
+};
+
+/** Whether the organization's payments are up to date. */
+export type BillingPaymentState =
+  /** No subscription and no invoice yet. */
+  | 'NONE'
+  | 'OK'
+  /** Stripe could not collect a payment (subscription past_due, or the last invoice failed); it retries. */
+  | 'PAST_DUE'
+  /** Stripe gave up retrying (subscription unpaid). */
+  | 'UNPAID';
+
+/** A plan an organization may subscribe to: a Stripe price the platform configured (STRIPE_PLANS). */
+export type BillingPlan = {
+  __typename?: 'BillingPlan';
+  name: Scalars['String']['output'];
+  priceId: Scalars['String']['output'];
+};
+
+/** Where to send the user next (a Stripe page, or back to the billing page), and the state now. */
+export type BillingRedirectPayload = {
+  __typename?: 'BillingRedirectPayload';
+  billing: OrganizationBilling;
+  url: Scalars['String']['output'];
+};
+
+/** What the platform's past-due policy (BILLING_PAST_DUE_POLICY) blocks for this organization now. */
+export type BillingRestriction =
+  /** Every operation other than reading billing and the billing mutations answers FORBIDDEN. */
+  | 'BLOCKED'
+  | 'NONE'
+  /** Mutations other than the billing ones answer FORBIDDEN; reads work. */
+  | 'READ_ONLY';
+
 export type ButtonInput = {
   payload?: InputMaybe<Scalars['String']['input']>;
   title: Scalars['String']['input'];
@@ -1064,6 +1107,8 @@ export type Mutation = {
    * /v1/notes), with the admin key.
    */
   addKustomerNote: AddKustomerNotePayload;
+  /** Cancels the subscription at the end of the period; the URL is the billing page to return to. */
+  cancelSubscriptionAtPeriodEnd: BillingRedirectPayload;
   /**
    * Connects the organization to an account. The identifier is validated before any network call; an
    * account connected to another organization answers ACCOUNT_ALREADY_CONNECTED. Reconnecting replaces
@@ -1087,6 +1132,8 @@ export type Mutation = {
   draftReply: DraftReplyPayload;
   /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
   markConversationRead: MarkConversationReadPayload;
+  /** A Stripe Billing Portal session (payment methods, invoices, plan changes); send the user to the URL. */
+  openBillingPortal: BillingRedirectPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
@@ -1100,6 +1147,8 @@ export type Mutation = {
    * (`extensions.messageId` names it).
    */
   sendMessage: SendMessagePayload;
+  /** A Stripe Checkout session subscribing the organization to a plan; send the user to the URL. */
+  startCheckout: BillingRedirectPayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -1171,6 +1220,11 @@ export type MutationSendMessageArgs = {
 };
 
 
+export type MutationStartCheckoutArgs = {
+  plan: Scalars['String']['input'];
+};
+
+
 export type MutationSubscribeKlaviyoProfileArgs = {
   input: SubscribeKlaviyoProfileInput;
 };
@@ -1239,6 +1293,8 @@ export type Organization = {
   aiUsage: AiUsage;
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
+  /** Plan, subscription and payment state; every member may read it. */
+  billing: OrganizationBilling;
   /** One conversation of this organization; null for any other id (another organization's included). */
   conversation?: Maybe<Conversation>;
   /** Conversations, latest activity first. */
@@ -1288,6 +1344,22 @@ export type OrganizationWebhookEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   provider?: InputMaybe<Provider>;
   state?: InputMaybe<WebhookEventState>;
+};
+
+/** The organization's billing with the platform (Stripe), as the Stripe webhooks last reported it. */
+export type OrganizationBilling = {
+  __typename?: 'OrganizationBilling';
+  cancelAtPeriodEnd: Scalars['Boolean']['output'];
+  /** False when the platform has not configured Stripe: billing is off. */
+  configured: Scalars['Boolean']['output'];
+  currentPeriodEnd?: Maybe<Scalars['DateTime']['output']>;
+  paymentState: BillingPaymentState;
+  /** The plan name of STRIPE_PLANS whose price the subscription is on. */
+  plan?: Maybe<Scalars['String']['output']>;
+  restriction: BillingRestriction;
+  /** Stripe's subscription status (active, trialing, past_due, unpaid, canceled, ...); null without one. */
+  status?: Maybe<Scalars['String']['output']>;
+  usage: Array<BillingMeterUsage>;
 };
 
 /** Relay paging information. */
@@ -1340,6 +1412,8 @@ export type ProviderInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The plans startCheckout accepts. */
+  billingPlans: Array<BillingPlan>;
   /**
    * The caller's organization. `id` may name another organization only for PLATFORM_ADMIN (support
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
@@ -1789,7 +1863,7 @@ export type ShopifyTrackingInfo = {
   url?: Maybe<Scalars['String']['output']>;
 };
 
-/** Stripe bills the organization through the platform's account: no identifier is needed. */
+/** Stripe bills the organization through the platform's account: there is nothing to connect (refused). */
 export type StripeConnectInput = {
   /** Always true; present because GraphQL input types need a field. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1798,6 +1872,8 @@ export type StripeConnectInput = {
 export type StripeIntegration = IntegrationCommon & {
   __typename?: 'StripeIntegration';
   account: Array<AccountValue>;
+  /** The organization's billing (the same as Organization.billing): Stripe needs no connect step. */
+  billing: OrganizationBilling;
   configured: Scalars['Boolean']['output'];
   connectedAt?: Maybe<Scalars['DateTime']['output']>;
   errorMessage?: Maybe<Scalars['String']['output']>;

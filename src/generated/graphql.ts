@@ -13,6 +13,7 @@ import type { WebhookEventRow } from '../db/webhook-events.repo';
 import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
 import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
 import type { AiSettingsModel } from '../resolvers/ai.resolvers';
+import type { OrganizationBillingModel } from '../resolvers/billing.resolvers';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
@@ -192,6 +193,49 @@ export type AuditOutcome =
   | 'DENIED'
   | 'ERROR'
   | 'OK';
+
+/** Units recorded for one meter since the start of the billing period. */
+export type BillingMeterUsage = {
+  __typename?: 'BillingMeterUsage';
+  /** The meter by the gateway's name: ai_tokens or messages_sent (sent to Stripe as STRIPE_METER_*). */
+  meter: Scalars['String']['output'];
+  /** Units recorded this period. */
+  quantity: Scalars['Float']['output'];
+  /** Of those, the units Stripe has accepted; the rest goes with the next report. */
+  reported: Scalars['Float']['output'];
+};
+
+/** Whether the organization's payments are up to date. */
+export type BillingPaymentState =
+  /** No subscription and no invoice yet. */
+  | 'NONE'
+  | 'OK'
+  /** Stripe could not collect a payment (subscription past_due, or the last invoice failed); it retries. */
+  | 'PAST_DUE'
+  /** Stripe gave up retrying (subscription unpaid). */
+  | 'UNPAID';
+
+/** A plan an organization may subscribe to: a Stripe price the platform configured (STRIPE_PLANS). */
+export type BillingPlan = {
+  __typename?: 'BillingPlan';
+  name: Scalars['String']['output'];
+  priceId: Scalars['String']['output'];
+};
+
+/** Where to send the user next (a Stripe page, or back to the billing page), and the state now. */
+export type BillingRedirectPayload = {
+  __typename?: 'BillingRedirectPayload';
+  billing: OrganizationBilling;
+  url: Scalars['String']['output'];
+};
+
+/** What the platform's past-due policy (BILLING_PAST_DUE_POLICY) blocks for this organization now. */
+export type BillingRestriction =
+  /** Every operation other than reading billing and the billing mutations answers FORBIDDEN. */
+  | 'BLOCKED'
+  | 'NONE'
+  /** Mutations other than the billing ones answer FORBIDDEN; reads work. */
+  | 'READ_ONLY';
 
 export type ButtonInput = {
   payload?: InputMaybe<Scalars['String']['input']>;
@@ -1081,6 +1125,8 @@ export type Mutation = {
    * /v1/notes), with the admin key.
    */
   addKustomerNote: AddKustomerNotePayload;
+  /** Cancels the subscription at the end of the period; the URL is the billing page to return to. */
+  cancelSubscriptionAtPeriodEnd: BillingRedirectPayload;
   /**
    * Connects the organization to an account. The identifier is validated before any network call; an
    * account connected to another organization answers ACCOUNT_ALREADY_CONNECTED. Reconnecting replaces
@@ -1104,6 +1150,8 @@ export type Mutation = {
   draftReply: DraftReplyPayload;
   /** Records that the organization read the conversation; tells Messenger `mark_seen` when connected. */
   markConversationRead: MarkConversationReadPayload;
+  /** A Stripe Billing Portal session (payment methods, invoices, plan changes); send the user to the URL. */
+  openBillingPortal: BillingRedirectPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
@@ -1117,6 +1165,8 @@ export type Mutation = {
    * (`extensions.messageId` names it).
    */
   sendMessage: SendMessagePayload;
+  /** A Stripe Checkout session subscribing the organization to a plan; send the user to the URL. */
+  startCheckout: BillingRedirectPayload;
   /** Subscribes a profile to a list (client API: POST /client/subscriptions, company id only, no secret). */
   subscribeKlaviyoProfile: SubscribeKlaviyoProfilePayload;
   /**
@@ -1188,6 +1238,11 @@ export type MutationSendMessageArgs = {
 };
 
 
+export type MutationStartCheckoutArgs = {
+  plan: Scalars['String']['input'];
+};
+
+
 export type MutationSubscribeKlaviyoProfileArgs = {
   input: SubscribeKlaviyoProfileInput;
 };
@@ -1256,6 +1311,8 @@ export type Organization = {
   aiUsage: AiUsage;
   /** The organization's audit trail, newest first. */
   auditLog: AuditLogConnection;
+  /** Plan, subscription and payment state; every member may read it. */
+  billing: OrganizationBilling;
   /** One conversation of this organization; null for any other id (another organization's included). */
   conversation: Maybe<Conversation>;
   /** Conversations, latest activity first. */
@@ -1305,6 +1362,22 @@ export type OrganizationWebhookEventsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   provider?: InputMaybe<Provider>;
   state?: InputMaybe<WebhookEventState>;
+};
+
+/** The organization's billing with the platform (Stripe), as the Stripe webhooks last reported it. */
+export type OrganizationBilling = {
+  __typename?: 'OrganizationBilling';
+  cancelAtPeriodEnd: Scalars['Boolean']['output'];
+  /** False when the platform has not configured Stripe: billing is off. */
+  configured: Scalars['Boolean']['output'];
+  currentPeriodEnd: Maybe<Scalars['DateTime']['output']>;
+  paymentState: BillingPaymentState;
+  /** The plan name of STRIPE_PLANS whose price the subscription is on. */
+  plan: Maybe<Scalars['String']['output']>;
+  restriction: BillingRestriction;
+  /** Stripe's subscription status (active, trialing, past_due, unpaid, canceled, ...); null without one. */
+  status: Maybe<Scalars['String']['output']>;
+  usage: Array<BillingMeterUsage>;
 };
 
 /** Relay paging information. */
@@ -1357,6 +1430,8 @@ export type ProviderInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** The plans startCheckout accepts. */
+  billingPlans: Array<BillingPlan>;
   /**
    * The caller's organization. `id` may name another organization only for PLATFORM_ADMIN (support
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
@@ -1806,7 +1881,7 @@ export type ShopifyTrackingInfo = {
   url: Maybe<Scalars['String']['output']>;
 };
 
-/** Stripe bills the organization through the platform's account: no identifier is needed. */
+/** Stripe bills the organization through the platform's account: there is nothing to connect (refused). */
 export type StripeConnectInput = {
   /** Always true; present because GraphQL input types need a field. */
   enabled?: InputMaybe<Scalars['Boolean']['input']>;
@@ -1815,6 +1890,8 @@ export type StripeConnectInput = {
 export type StripeIntegration = IntegrationCommon & {
   __typename?: 'StripeIntegration';
   account: Array<AccountValue>;
+  /** The organization's billing (the same as Organization.billing): Stripe needs no connect step. */
+  billing: OrganizationBilling;
   configured: Scalars['Boolean']['output'];
   connectedAt: Maybe<Scalars['DateTime']['output']>;
   errorMessage: Maybe<Scalars['String']['output']>;
@@ -2201,6 +2278,11 @@ export type ResolversTypes = {
   AuditLogEdge: ResolverTypeWrapper<Omit<AuditLogEdge, 'node'> & { node: ResolversTypes['AuditLogEntry'] }>;
   AuditLogEntry: ResolverTypeWrapper<AuditLogEntryRow>;
   AuditOutcome: AuditOutcome;
+  BillingMeterUsage: ResolverTypeWrapper<BillingMeterUsage>;
+  BillingPaymentState: BillingPaymentState;
+  BillingPlan: ResolverTypeWrapper<BillingPlan>;
+  BillingRedirectPayload: ResolverTypeWrapper<Omit<BillingRedirectPayload, 'billing'> & { billing: ResolversTypes['OrganizationBilling'] }>;
+  BillingRestriction: BillingRestriction;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ButtonInput: ButtonInput;
   ButtonsContentInput: ButtonsContentInput;
@@ -2284,6 +2366,7 @@ export type ResolversTypes = {
   OpenAIConnectInput: OpenAiConnectInput;
   OpenAIIntegration: ResolverTypeWrapper<IntegrationRow>;
   Organization: ResolverTypeWrapper<OrganizationRow>;
+  OrganizationBilling: ResolverTypeWrapper<OrganizationBillingModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Postback: ResolverTypeWrapper<Postback>;
   Provider: Provider;
@@ -2365,6 +2448,9 @@ export type ResolversParentTypes = {
   AuditLogConnection: Omit<AuditLogConnection, 'edges'> & { edges: Array<ResolversParentTypes['AuditLogEdge']> };
   AuditLogEdge: Omit<AuditLogEdge, 'node'> & { node: ResolversParentTypes['AuditLogEntry'] };
   AuditLogEntry: AuditLogEntryRow;
+  BillingMeterUsage: BillingMeterUsage;
+  BillingPlan: BillingPlan;
+  BillingRedirectPayload: Omit<BillingRedirectPayload, 'billing'> & { billing: ResolversParentTypes['OrganizationBilling'] };
   Boolean: Scalars['Boolean']['output'];
   ButtonInput: ButtonInput;
   ButtonsContentInput: ButtonsContentInput;
@@ -2435,6 +2521,7 @@ export type ResolversParentTypes = {
   OpenAIConnectInput: OpenAiConnectInput;
   OpenAIIntegration: IntegrationRow;
   Organization: OrganizationRow;
+  OrganizationBilling: OrganizationBillingModel;
   PageInfo: PageInfo;
   Postback: Postback;
   ProviderInfo: ProviderInfoModel;
@@ -2601,6 +2688,22 @@ export type AuditLogEntryResolvers<ContextType = GatewayContext, ParentType exte
   outcome?: Resolver<ResolversTypes['AuditOutcome'], ParentType, ContextType>;
   provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
   requestId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type BillingMeterUsageResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BillingMeterUsage'] = ResolversParentTypes['BillingMeterUsage']> = {
+  meter?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  quantity?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  reported?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type BillingPlanResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BillingPlan'] = ResolversParentTypes['BillingPlan']> = {
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  priceId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type BillingRedirectPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['BillingRedirectPayload'] = ResolversParentTypes['BillingRedirectPayload']> = {
+  billing?: Resolver<ResolversTypes['OrganizationBilling'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type ContactResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Contact'] = ResolversParentTypes['Contact']> = {
@@ -2978,6 +3081,7 @@ export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentTy
 
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addKustomerNote?: Resolver<ResolversTypes['AddKustomerNotePayload'], ParentType, ContextType, RequireFields<MutationAddKustomerNoteArgs, 'input'>>;
+  cancelSubscriptionAtPeriodEnd?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType>;
   connectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationConnectIntegrationArgs, 'input'>>;
   createKustomerConversation?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerConversationArgs, 'input'>>;
   createKustomerTicket?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerTicketArgs, 'input'>>;
@@ -2985,8 +3089,10 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   disconnectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationDisconnectIntegrationArgs, 'provider'>>;
   draftReply?: Resolver<ResolversTypes['DraftReplyPayload'], ParentType, ContextType, RequireFields<MutationDraftReplyArgs, 'conversationId'>>;
   markConversationRead?: Resolver<ResolversTypes['MarkConversationReadPayload'], ParentType, ContextType, RequireFields<MutationMarkConversationReadArgs, 'conversationId'>>;
+  openBillingPortal?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType>;
   replayWebhookEvent?: Resolver<ResolversTypes['ReplayWebhookEventPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventArgs, 'id'>>;
   sendMessage?: Resolver<ResolversTypes['SendMessagePayload'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
+  startCheckout?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType, RequireFields<MutationStartCheckoutArgs, 'plan'>>;
   subscribeKlaviyoProfile?: Resolver<ResolversTypes['SubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationSubscribeKlaviyoProfileArgs, 'input'>>;
   testIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationTestIntegrationArgs, 'provider'>>;
   trackKlaviyoEvent?: Resolver<ResolversTypes['TrackKlaviyoEventPayload'], ParentType, ContextType, RequireFields<MutationTrackKlaviyoEventArgs, 'input'>>;
@@ -3014,6 +3120,7 @@ export type OrganizationResolvers<ContextType = GatewayContext, ParentType exten
   aiSettings?: Resolver<ResolversTypes['AiSettings'], ParentType, ContextType>;
   aiUsage?: Resolver<ResolversTypes['AiUsage'], ParentType, ContextType, RequireFields<OrganizationAiUsageArgs, 'period'>>;
   auditLog?: Resolver<ResolversTypes['AuditLogConnection'], ParentType, ContextType, RequireFields<OrganizationAuditLogArgs, 'first'>>;
+  billing?: Resolver<ResolversTypes['OrganizationBilling'], ParentType, ContextType>;
   conversation?: Resolver<Maybe<ResolversTypes['Conversation']>, ParentType, ContextType, RequireFields<OrganizationConversationArgs, 'id'>>;
   conversations?: Resolver<ResolversTypes['ConversationConnection'], ParentType, ContextType, RequireFields<OrganizationConversationsArgs, 'first'>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -3022,6 +3129,17 @@ export type OrganizationResolvers<ContextType = GatewayContext, ParentType exten
   integrations?: Resolver<Array<ResolversTypes['Integration']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   webhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<OrganizationWebhookEventsArgs, 'first'>>;
+};
+
+export type OrganizationBillingResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrganizationBilling'] = ResolversParentTypes['OrganizationBilling']> = {
+  cancelAtPeriodEnd?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  currentPeriodEnd?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  paymentState?: Resolver<ResolversTypes['BillingPaymentState'], ParentType, ContextType>;
+  plan?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  restriction?: Resolver<ResolversTypes['BillingRestriction'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  usage?: Resolver<Array<ResolversTypes['BillingMeterUsage']>, ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
@@ -3046,6 +3164,7 @@ export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType exten
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  billingPlans?: Resolver<Array<ResolversTypes['BillingPlan']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
   unroutedWebhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<QueryUnroutedWebhookEventsArgs, 'first'>>;
@@ -3265,6 +3384,7 @@ export type ShopifyTrackingInfoResolvers<ContextType = GatewayContext, ParentTyp
 
 export type StripeIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['StripeIntegration'] = ResolversParentTypes['StripeIntegration']> = {
   account?: Resolver<Array<ResolversTypes['AccountValue']>, ParentType, ContextType>;
+  billing?: Resolver<ResolversTypes['OrganizationBilling'], ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -3385,6 +3505,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   AuditLogConnection?: AuditLogConnectionResolvers<ContextType>;
   AuditLogEdge?: AuditLogEdgeResolvers<ContextType>;
   AuditLogEntry?: AuditLogEntryResolvers<ContextType>;
+  BillingMeterUsage?: BillingMeterUsageResolvers<ContextType>;
+  BillingPlan?: BillingPlanResolvers<ContextType>;
+  BillingRedirectPayload?: BillingRedirectPayloadResolvers<ContextType>;
   Contact?: ContactResolvers<ContextType>;
   Conversation?: ConversationResolvers<ContextType>;
   ConversationConnection?: ConversationConnectionResolvers<ContextType>;
@@ -3437,6 +3560,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   Mutation?: MutationResolvers<ContextType>;
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
+  OrganizationBilling?: OrganizationBillingResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Postback?: PostbackResolvers<ContextType>;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;

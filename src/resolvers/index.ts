@@ -2,6 +2,7 @@ import { PROVIDERS } from '../datasources/registry';
 import type { Resolvers } from '../generated/graphql';
 import { AiResolverSet as Ai } from './ai.resolvers';
 import { AiRepliesResolvers as AiReplies } from './ai-replies.resolvers';
+import { BillingResolverSet as Billing } from './billing.resolvers';
 import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
 import { Mutation } from './mutation.resolvers';
@@ -17,13 +18,14 @@ import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from
  */
 const core: Resolvers = {
   DateTime,
-  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery },
+  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery, ...Billing.Query },
   Mutation: {
     ...Mutation,
     ...WebhookMutation,
     ...Conversations.Mutation,
     ...Ai.Mutation,
     ...AiReplies.Mutation,
+    ...Billing.Mutation,
   },
   Subscription: Conversations.Subscription,
   Viewer,
@@ -32,7 +34,9 @@ const core: Resolvers = {
     ...WebhookOrganization,
     ...Conversations.Organization,
     ...Ai.Organization,
+    ...Billing.Organization,
   },
+  OrganizationBilling: Billing.OrganizationBilling,
   AiSettings: Ai.AiSettings,
   Conversation: Conversations.Conversation,
   Message: Conversations.Message,

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BillingService } from '../billing/billing.service';
 import type { AuditRepo } from '../db/audit.repo';
 import type { IntegrationsRepo } from '../db/integrations.repo';
 import type { ConversationsService } from '../messaging/conversations.service';
@@ -62,6 +63,8 @@ export interface WebhookHandlerDeps {
   conversations: ConversationsService;
   /** The subscriptions' live feed, for events that are not messages (Shopify's updates). */
   live: LiveEvents;
+  /** The organization's billing (Stripe's webhooks): routing by customer, state updates. */
+  billing: BillingService;
   logger: Logger;
 }
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineProvider } from '../types';
-import { parseAccount } from '../account-identifier';
+import { GatewayError } from '../../errors/gateway-error';
+import { stripeWebhooks } from '../../webhooks/stripe.webhook';
 
 const env = z.object({
   STRIPE_SECRET_KEY: z.string(),
@@ -9,11 +10,8 @@ const env = z.object({
   STRIPE_API_BASE_URL: z.string().url().optional(),
 });
 
-// Stripe bills the platform's own customers: the organization provides nothing.
-const account = z
-  .object({})
-  .passthrough()
-  .transform(() => ({}));
+/** A customer id, or empty for an event about no customer (stored unrouted, never retried). */
+const CUSTOMER = /^(?:cus_[A-Za-z0-9]+)?$/;
 
 export const stripeProvider = defineProvider({
   id: 'stripe',
@@ -25,7 +23,19 @@ export const stripeProvider = defineProvider({
   account: {
     // Nothing to give: the platform's own account serves every organization.
     fields: [],
-    parse: (input) => parseAccount(account, input ?? {}, 'Stripe'),
-    key: () => '',
+    /**
+     * Only a webhook names an account (the Stripe customer it is about, routed by the billing
+     * service). Billing belongs to the organization (Organization.billing): connecting is refused.
+     */
+    parse: (input): { customer: string } => {
+      const customer = (input as { customer?: unknown } | undefined)?.customer;
+      if (typeof customer === 'string' && CUSTOMER.test(customer)) return { customer };
+      throw new GatewayError(
+        'BAD_USER_INPUT',
+        "Stripe needs no connect step: billing is the organization's own (Organization.billing, startCheckout).",
+      );
+    },
+    key: (account) => account.customer,
   },
+  webhooks: stripeWebhooks,
 });
