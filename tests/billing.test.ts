@@ -350,4 +350,76 @@ describe(`Billing (${ENGINE})`, () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(body.errors?.[0]?.message).toMatch(/no connect step/);
   });
+
+  test("Stripe errors in the gateway codes: an outage is UPSTREAM_UNAVAILABLE after the SDK retried with the same key; Stripe's words stay out", async () => {
+    const { admin } = await orgWithCustomer();
+    const before = stripe.requests.length;
+    stripe.outage = 503;
+    try {
+      const { body } = await gw.graphql(PORTAL, {}, admin);
+      expect(body.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+      expect(JSON.stringify(body)).not.toMatch(/simulated/);
+    } finally {
+      stripe.outage = undefined;
+    }
+    // One retry layer: the SDK's, UPSTREAM_MAX_RETRIES (2) retries, one idempotency key for all attempts.
+    const attempts = stripe.requests.slice(before);
+    expect(attempts).toHaveLength(3);
+    expect(new Set(attempts.map((r) => r.idempotencyKey)).size).toBe(1);
+  });
+});
+
+describe(`Billing with BILLING_PAST_DUE_POLICY=block (${ENGINE})`, () => {
+  let blocking: TestGateway;
+  beforeAll(async () => {
+    blocking = await startTestGateway({
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_simulated_0001',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE_URL: stripe.baseUrl,
+      STRIPE_PLANS: JSON.stringify(PLANS),
+      BILLING_PAST_DUE_POLICY: 'block',
+      JOBS_POLL_INTERVAL_MS: '50',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await blocking?.close();
+  });
+
+  test('an unpaid organization may only read billing and pay; other queries and mutations are FORBIDDEN', async () => {
+    const org = newOrgId();
+    const admin = await blocking.token(org, 'admin');
+    expect((await blocking.graphql(PORTAL, {}, admin)).body.errors).toBeUndefined();
+    const customer = (await blocking.db('billing_accounts').where({ organization_id: org }).first())
+      .stripe_customer_id;
+    const sub = subscription(customer, { status: 'unpaid' });
+    await deliverStripeEvent(blocking, stripeEvent('customer.subscription.updated', sub), {
+      secret: WEBHOOK_SECRET,
+    });
+    await waitFor(
+      async () => (await blocking.graphql(BILLING, {}, admin)).body.data?.organization?.billing,
+      (b) => b?.paymentState === 'UNPAID',
+    );
+    const billing = await blocking.graphql(
+      `query { billingPlans { name } organization { id billing { restriction } } }`,
+      {},
+      admin,
+    );
+    expect(billing.body.data.organization.billing.restriction).toBe('BLOCKED');
+    expect((await blocking.graphql(CHECKOUT, { plan: 'starter' }, admin)).body.errors).toBeUndefined();
+    const refused = await blocking.graphql(
+      `query { organization { integrations { __typename } } }`,
+      {},
+      admin,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(refused.body.data).toBeUndefined();
+    const mutation = await blocking.graphql(
+      `mutation { updateAiSettings(input: { enabled: true }) { settings { enabled } } }`,
+      {},
+      admin,
+    );
+    expect(mutation.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
 });
