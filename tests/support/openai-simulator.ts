@@ -8,7 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { openAiViolations } from './openai-spec';
+import { openAiSchema, openAiViolations } from './openai-spec';
 
 export interface OpenAiToolCallScript {
   name: string;
@@ -72,6 +72,10 @@ export async function startOpenAiSimulator(
   options: { apiKey?: string; organization?: string; project?: string; models?: string[] } = {},
 ): Promise<OpenAiSimulator> {
   const apiKey = options.apiKey ?? 'sk-simulated-openai-key-0001';
+  // Compiling the 3 MB document takes seconds on a busy machine: do it before the first request, not
+  // inside it, where it would count against the gateway's upstream deadline.
+  openAiSchema('CreateChatCompletionRequest');
+  openAiSchema('CreateChatCompletionResponse');
   const script: OpenAiReplyScript[] = [];
   const requests: OpenAiRequestRecord[] = [];
   const violations: string[] = [];
