@@ -15,7 +15,7 @@
    * What each provider asks for comes from the gateway (`providers`: the adapters' own account
    * fields), never from a list in this page: a new provider shows up with nothing to change here.
    */
-  const LIST = `{ providers { provider displayName configured accountFields { name title example message } }
+  const LIST = `{ providers { provider displayName configured connectable accountFields { name title example message } }
     organization { name integrations { ... on IntegrationCommon { provider status configured errorMessage lastSyncedAt account { name value } } } } }`;
 
   const MUTATIONS = {
@@ -95,12 +95,16 @@
     const disconnected = integration.status === 'DISCONNECTED';
     const value = field && (integration.account || []).find((v) => v.name === field.name);
     const stored = value ? value.value : '';
-    const actions = disconnected
-      ? [{ action: 'connect', label: 'Connect', disabled: !configured }]
-      : [
-          { action: 'test', label: 'Test', disabled: false },
-          { action: 'disconnect', label: 'Disconnect', disabled: false },
-        ];
+    // A read-only card (Stripe shows the organization's billing) has nothing to connect, test or disconnect.
+    const actions =
+      info && info.connectable === false
+        ? []
+        : disconnected
+          ? [{ action: 'connect', label: 'Connect', disabled: !configured }]
+          : [
+              { action: 'test', label: 'Test', disabled: false },
+              { action: 'disconnect', label: 'Disconnect', disabled: false },
+            ];
     return {
       provider: integration.provider,
       name: (info && info.displayName) || integration.provider,

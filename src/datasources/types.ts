@@ -84,6 +84,11 @@ export interface ProviderAdapter<
    * shared account route to the same conversations). Required with `sharedAccount`.
    */
   sharedAccountKey?(env: NoInfer<Env>): string;
+  /**
+   * The card is a read-only view of state the platform keeps (Stripe: the organization's billing):
+   * there is nothing to connect, test or disconnect (ProviderInfo.connectable is false).
+   */
+  readOnlyCard?: true;
 }
 
 /** Helper that keeps each adapter's own Env/Account/DataSource types while checking the shape. */

@@ -1402,6 +1402,8 @@ export type ProviderInfo = {
   accountFields: Array<AccountField>;
   /** Whether the platform holds this provider's admin credentials. */
   configured: Scalars['Boolean']['output'];
+  /** False when the card is a read-only view (Stripe shows the organization's billing): nothing to connect, test or disconnect. */
+  connectable: Scalars['Boolean']['output'];
   displayName: Scalars['String']['output'];
   /** What the provider offers, in words. */
   features: Array<Scalars['String']['output']>;

@@ -1420,6 +1420,8 @@ export type ProviderInfo = {
   accountFields: Array<AccountField>;
   /** Whether the platform holds this provider's admin credentials. */
   configured: Scalars['Boolean']['output'];
+  /** False when the card is a read-only view (Stripe shows the organization's billing): nothing to connect, test or disconnect. */
+  connectable: Scalars['Boolean']['output'];
   displayName: Scalars['String']['output'];
   /** What the provider offers, in words. */
   features: Array<Scalars['String']['output']>;
@@ -3157,6 +3159,7 @@ export type PostbackResolvers<ContextType = GatewayContext, ParentType extends R
 export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ProviderInfo'] = ResolversParentTypes['ProviderInfo']> = {
   accountFields?: Resolver<Array<ResolversTypes['AccountField']>, ParentType, ContextType>;
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  connectable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   missingVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;

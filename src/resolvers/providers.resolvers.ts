@@ -21,4 +21,5 @@ export const ProviderInfo: ProviderInfoResolvers = {
       message,
     })),
   features: (id) => [...providers[id].features],
+  connectable: (id) => !providers[id].readOnlyCard,
 };

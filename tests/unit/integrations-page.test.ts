@@ -250,3 +250,26 @@ test("the account box is labelled and exampled from the provider's own field, no
     input: { openai: {} },
   });
 });
+
+test('a read-only card (Stripe: the billing view) offers no Connect, Test or Disconnect; its status and message show', () => {
+  const stripe = {
+    provider: 'STRIPE',
+    displayName: 'Stripe',
+    configured: true,
+    connectable: false,
+    accountFields: [],
+  };
+  for (const integration of [
+    { provider: 'STRIPE', status: 'DISCONNECTED', configured: true, errorMessage: null, account: [] },
+    { provider: 'STRIPE', status: 'ERROR', configured: true, errorMessage: 'A payment failed.', account: [] },
+  ]) {
+    const view = page.rowView(integration, undefined, stripe);
+    expect(view.actions).toEqual([]);
+    expect(view.status).toBe(integration.status);
+    expect(view.statusMessage).toBe(integration.errorMessage ?? '');
+  }
+  // Every other provider keeps its actions.
+  expect(
+    page.rowView(SHOPIFY_DISCONNECTED, undefined, PROVIDERS[0]).actions.map((a: any) => a.action),
+  ).toEqual(['connect']);
+});

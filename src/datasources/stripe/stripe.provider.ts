@@ -38,4 +38,5 @@ export const stripeProvider = defineProvider({
     key: (account) => account.customer,
   },
   webhooks: stripeWebhooks,
+  readOnlyCard: true,
 });
