@@ -73,3 +73,16 @@ test('logs redact credentials wherever they appear', () => {
   expect(line).toContain('hello');
   expect(line).not.toMatch(/abc\.def|shpat_secret|"tok"|"cs"/);
 });
+
+test('billing: STRIPE_PLANS is a JSON object of plan name to price id; anything else refuses to start', () => {
+  expect(loadConfig({}).STRIPE_PLANS).toEqual({});
+  expect(loadConfig({}).BILLING_PAST_DUE_POLICY).toBe('allow');
+  expect(loadConfig({ STRIPE_PLANS: '{"starter":"price_1","pro":"price_2"}' }).STRIPE_PLANS).toEqual({
+    starter: 'price_1',
+    pro: 'price_2',
+  });
+  for (const bad of ['price_1', '["price_1"]', '{"Starter Plan":"price_1"}', '{"starter":""}']) {
+    expect(() => loadConfig({ STRIPE_PLANS: bad })).toThrow(/STRIPE_PLANS/);
+  }
+  expect(() => loadConfig({ BILLING_PAST_DUE_POLICY: 'suspend' })).toThrow(ConfigError);
+});
