@@ -231,7 +231,7 @@ export type BillingRedirectPayload = {
 
 /** What the platform's past-due policy (BILLING_PAST_DUE_POLICY) blocks for this organization now. */
 export type BillingRestriction =
-  /** Every operation other than reading billing and the billing mutations answers FORBIDDEN. */
+  /** Every query and mutation other than reading billing and the billing mutations answers FORBIDDEN. */
   | 'BLOCKED'
   | 'NONE'
   /** Mutations other than the billing ones answer FORBIDDEN; reads work. */
