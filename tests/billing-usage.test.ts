@@ -286,6 +286,17 @@ describe('usage reporting, exactly once', () => {
       { meter: 'ai_tokens', quantity: 12, reported: 10 },
       { meter: 'messages_sent', quantity: 1, reported: 0 },
     ]);
+    // The same through GraphQL, for any member.
+    const { body } = await gw.graphql(
+      `query { organization { billing { usage { meter quantity reported } } } }`,
+      {},
+      await gw.token(orgId, 'member'),
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.organization.billing.usage).toEqual([
+      { meter: 'ai_tokens', quantity: 12, reported: 10 },
+      { meter: 'messages_sent', quantity: 1, reported: 0 },
+    ]);
   });
 
   it('usage recorded enqueues one billing-usage job per organization for the batch interval', async () => {
