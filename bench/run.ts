@@ -11,7 +11,8 @@
  *   --quick | BENCH_QUICK=1      short windows (smoke test of the bench itself, numbers are rough)
  *   --only=B0,B1,B2,GW           targets to run (default all); a scenario name runs the gateway with
  *                                only those scenarios: `--only=W1` (or `--only W1`) is the webhook
- *                                acknowledgement alone
+ *                                acknowledgement alone, `--only=W2` a Messenger delivery to a live
+ *                                subscription (W2_DELIVERIES, default 300; quick 100)
  *   --scenarios=S1,S2,W1         gateway scenarios to run (default all)
  *   BENCH_DURATION (s, default 8)   measured window of a run; latency runs use 3/4 of it
  *   BENCH_WARMUP (s, default 2)     warm-up before each measured window
@@ -76,6 +77,7 @@ import {
   type W1Processing,
 } from './webhook-scenario';
 import { startBenchPostgres } from './lib/postgres';
+import { W2_NAME, pageFor, runW2, w2Pass } from './subscription-scenario';
 
 const args = process.argv.slice(2);
 const flag = (name: string) =>
@@ -97,7 +99,7 @@ const option = (name: string): string | undefined => {
   return args[i]!.includes('=') ? args[i]!.slice(name.length + 3) : args[i + 1];
 };
 const TARGETS = ['B0', 'B1', 'B2', 'GW'];
-const SCENARIO_NAMES = [...scenarios.map((s) => s.name), W1_NAME];
+const SCENARIO_NAMES = [...scenarios.map((s) => s.name), W1_NAME, W2_NAME];
 const onlyList = (option('only') ?? TARGETS.join(',')).split(',').filter(Boolean);
 // Scenario names in --only select the gateway with just those scenarios.
 const onlyScenarios = onlyList.filter((n) => !TARGETS.includes(n));
@@ -574,6 +576,9 @@ async function main() {
             prechecks,
           );
         }
+        if (selected(W2_NAME)) {
+          prechecks[W2_NAME] = await runSubscriptionScenario(gwUrl, { a: tokens[0]!, b: tokens[20]! });
+        }
         // The audit row of one S3 request, read back through the API.
         if (selected('S3')) {
           prechecks.S3_audit_row = await checkAuditRow(
@@ -801,6 +806,43 @@ async function runWebhookScenario(
     runs.push(record);
     // The next window starts with the queue empty.
     await w1Drain(gwUrl, tokens, record.window?.start ?? Date.now());
+  }
+}
+
+/**
+ * W2 (subscription-scenario.ts): organization A (the 0 ms one) and B (the 20 ms one) each connect a
+ * Messenger Page and subscribe; signed deliveries for A's Page, one at a time.
+ */
+async function runSubscriptionScenario(gwUrl: string, tokens: { a: string; b: string }) {
+  try {
+    for (const [token, pageId] of [
+      [tokens.a, pageFor('A')],
+      [tokens.b, pageFor('B')],
+    ] as const) {
+      const res = await fetch(`${gwUrl}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({
+          query: `mutation($pageId: String!) { connectIntegration(input: { messenger: { pageId: $pageId } }) { integration { __typename } } }`,
+          variables: { pageId },
+        }),
+      });
+      const text = await res.text();
+      if (!text.includes('"MessengerIntegration"'))
+        throw new Error(`set-up (connect Page ${pageId}) failed: HTTP ${res.status} ${text.slice(0, 300)}`);
+    }
+    const count = Number(process.env.W2_DELIVERIES ?? (QUICK ? 100 : 300));
+    console.log(`  W2 Messenger delivery → subscription: ${count} signed deliveries, one at a time`);
+    const result = await runW2(gwUrl, tokens, { count, warmup: QUICK ? 20 : 50 });
+    const pass = w2Pass(result);
+    console.log(
+      `    POST 200 → event: p50 ${result.afterAckMs.p50} ms, p99 ${result.afterAckMs.p99} ms, max ${result.afterAckMs.max} ms` +
+        `; missed ${result.missed}; other organization received ${result.otherOrgEvents} → ${pass ? 'PASS' : 'FAIL'}`,
+    );
+    return { ok: pass, ...result };
+  } catch (error) {
+    console.log(`    W2 failed: ${(error as Error).message.slice(0, 500)}`);
+    return { ok: false, error: (error as Error).message };
   }
 }
 

@@ -225,6 +225,23 @@ export function evaluateTargets(
             .join('; '),
   });
 
+  const w2 = prechecks.W2;
+  out.push({
+    id: 'W2-subscription',
+    target:
+      "W2 signed Messenger webhook delivered to its organization's subscription within 100 ms at p99 (POST's 200 → graphql-ws event), and to no other",
+    pass: w2 === undefined ? null : w2.error === undefined && w2.ok === true,
+    value:
+      w2 === undefined
+        ? 'not measured'
+        : w2.error !== undefined
+          ? `failed: ${String(w2.error).slice(0, 200)}`
+          : `${w2.deliveries} deliveries one at a time: p50 ${w2.afterAckMs.p50} ms, p90 ${w2.afterAckMs.p90} ms, p99 ${w2.afterAckMs.p99} ms, max ${w2.afterAckMs.max} ms` +
+            ` (POST sent → event p50 ${w2.endToEndMs.p50} ms, p99 ${w2.endToEndMs.p99} ms; ${w2.beforeAck} arrived before the 200 was read)` +
+            `; missed ${w2.missed}, non-200 ${w2.non200}; other organization's subscriber received ${w2.otherOrgEvents}` +
+            (w2.subscriptionErrors.length > 0 ? `; subscription errors ${w2.subscriptionErrors.length}` : ''),
+  });
+
   const gwRuns = runs.filter((r) => r.target === 'GW' && r.rssMb);
   const peak = gwRuns.length ? Math.max(...gwRuns.map((r) => r.rssMb!.max)) : undefined;
   const hwm = gwRuns.length ? Math.max(...gwRuns.map((r) => r.rssMb!.hwm)) : undefined;

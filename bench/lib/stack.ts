@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { issueToken } from '../../src/auth/token-issuer';
 import { memory } from './proc-stats';
 import { freePort, spawnChild, waitForHttp, type Child } from './processes';
+import { messengerEnv } from '../subscription-scenario';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const SHOPIFY_TOKEN = 'shpat_bench_token';
@@ -90,6 +91,8 @@ function gatewayEnv(dataDir: string, secret: string): Record<string, string> {
     DATABASE_URL: process.env.BENCH_DATABASE_URL ?? '',
     REDIS_URL: '',
     RATE_LIMIT_SCALE: process.env.BENCH_RATE_LIMIT_SCALE ?? '100000',
+    // W2 posts signed Messenger deliveries.
+    ...messengerEnv(),
   };
 }
 
