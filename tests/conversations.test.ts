@@ -2,10 +2,12 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import {
   PROVIDERS_CONFIGURED_OFFLINE,
+  TEST_JWT_SECRET,
   newOrgId,
   startTestGateway,
   type TestGateway,
 } from './support/harness';
+import { issueToken } from '../src/auth/token-issuer';
 import { ShopifyWebhookSender, shopifyPayloads } from './support/shopify-webhooks';
 import { connectShopify } from './support/webhook-helpers';
 
@@ -294,6 +296,15 @@ describe(`subscriptions over graphql-ws (${ENGINE})`, () => {
     expect(await closeCode({ token: 'not-a-jwt' })).toBe(4403);
     const otherSecret = (await gw.token(newOrgId(), 'admin')).replace(/\.[^.]+$/, '.c2lnbmF0dXJl');
     expect(await closeCode({ authorization: `Bearer ${otherSecret}` })).toBe(4403);
+    // A connection does not outlive its token.
+    const shortLived = await issueToken(
+      TEST_JWT_SECRET,
+      { sub: 'short-lived', orgId: newOrgId(), role: 'member' },
+      { expiresIn: Math.floor(Date.now() / 1000) + 2 },
+    );
+    const openedAt = Date.now();
+    expect(await closeCode({ token: shortLived })).toBe(4403);
+    expect(Date.now() - openedAt).toBeGreaterThan(500);
 
     const { token } = await orgWithToken();
     const client = connect({ token });

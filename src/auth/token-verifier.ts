@@ -81,6 +81,7 @@ export class TokenVerifier {
       orgId: claims.data.org_id,
       orgName: claims.data.org_name,
       role: claims.data.role,
+      expiresAtMs: (payload.exp as number) * 1000,
     };
     this.remember(token, viewer, (payload.exp as number) * 1000);
     return viewer;

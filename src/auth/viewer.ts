@@ -26,6 +26,8 @@ export interface Viewer {
   orgId: string;
   orgName: string | undefined;
   role: RoleValue;
+  /** When the token stops being valid (its `exp`): a long-lived WebSocket is closed then. */
+  expiresAtMs?: number;
 }
 
 /** What GraphQL's `Viewer` type resolves from (codegen's naming convention). */

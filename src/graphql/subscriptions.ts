@@ -72,6 +72,7 @@ export function attachSubscriptions(server: Server, host: SubscriptionHost): Web
           const viewer = await services.tokens.verify(bearer);
           if (!viewer) return false;
           await services.organizations.ensure(viewer.orgId, viewer.orgName);
+          closeWhenExpired(ctx.extra.socket, viewer.expiresAtMs);
           Object.assign(stateOf(ctx.extra), { viewer, logger: logger.child({ orgId: viewer.orgId }) });
           return true;
         } catch (error) {
@@ -141,4 +142,32 @@ export function attachSubscriptions(server: Server, host: SubscriptionHost): Web
     await new Promise<void>((resolve) => wsServer.close(() => resolve()));
   });
   return wsServer;
+}
+
+/** setTimeout's longest delay; a later expiry is checked again when it fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A connection is authenticated once, at connection_init, and may outlive its token: it is closed
+ * with 4403 when the token expires, so a client must reconnect with a current one.
+ */
+function closeWhenExpired(socket: WebSocketLike, expiresAtMs: number | undefined): void {
+  if (expiresAtMs === undefined) return;
+  const arm = (): void => {
+    const delay = expiresAtMs - Date.now();
+    if (delay <= 0) {
+      socket.close(4403, 'Token expired');
+      return;
+    }
+    timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
+    timer.unref();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+interface WebSocketLike {
+  close(code: number, reason: string): void;
+  once(event: 'close', listener: () => void): unknown;
 }
