@@ -116,10 +116,8 @@ const selected = (scenario: string) => !SCENARIOS || SCENARIOS.includes(scenario
 /** Hard stop for the whole run: a hung child must not hold the machine. */
 const WATCHDOG_MS = Number(process.env.BENCH_WATCHDOG_MS ?? 15 * 60_000);
 
-const SCHEMA_FILE_CANDIDATES = [
-  join(ROOT, 'schema', 'shopify', 'admin_schema_2025-01.graphql'),
-  join(process.env.CONTRACTS_DIR || join(ROOT, 'contracts'), 'shopify', 'admin_schema_2025-01.graphql'),
-];
+/** Shopify's published Admin schema, carried in the repository (contracts/SOURCES.md). */
+const SHOPIFY_SCHEMA_FILE = join(ROOT, 'contracts', 'shopify', 'admin_schema_2025-01.graphql');
 
 export type TargetName = 'B0' | 'B1' | 'B2' | 'B2n' | 'GW';
 
@@ -323,9 +321,9 @@ async function precheck(target: Target, upstream: Upstream, expectedOps: string[
 const strip = <T extends { bodies?: unknown }>({ bodies: _bodies, ...rest }: T) => rest;
 
 function schemaFile(): string {
-  const found = SCHEMA_FILE_CANDIDATES.find((p) => existsSync(p));
-  if (!found) throw new Error(`Shopify Admin schema not found: ${SCHEMA_FILE_CANDIDATES.join(', ')}`);
-  return found;
+  if (!existsSync(SHOPIFY_SCHEMA_FILE))
+    throw new Error(`Shopify Admin schema not found: ${SHOPIFY_SCHEMA_FILE}`);
+  return SHOPIFY_SCHEMA_FILE;
 }
 
 const B2_S1_QUERY = `query S1($id: ID!) { product(id: $id) { id title variants(first: 50) { nodes { id price } } } }`;
