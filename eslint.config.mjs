@@ -12,6 +12,8 @@ export default tseslint.config(
       'bench/results/',
       'public/',
       'contracts/',
+      'ui/dist/',
+      'test-results/',
     ],
   },
   js.configs.recommended,
@@ -31,7 +33,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     languageOptions: {
       globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' },
     },

@@ -5,7 +5,6 @@ import { createBilling } from './billing/create-billing';
 import { billingPolicyPlugin } from './billing/billing-policy.plugin';
 import { startUsageReporting } from './billing/billing-usage';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import express, { type Express } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { ApolloServer } from '@apollo/server';
@@ -47,6 +46,8 @@ import { RateLimits } from './services/rate-limits';
 import type { Services } from './services/services';
 import { WebhookInbox } from './webhooks/webhook-inbox';
 import { webhookRouter } from './webhooks/webhook.router';
+import { devSignInRouter } from './http/dev-sign-in';
+import { playgroundEnabled, uiRouter } from './http/ui-routes';
 
 export interface Gateway {
   app: Express;
@@ -59,7 +60,6 @@ export interface Gateway {
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
-const PUBLIC_DIR = path.resolve(__dirname, '../public');
 
 export function createServices(config: Config, db: Db, logger: Logger): Services {
   const metrics = createMetrics();
@@ -216,21 +216,10 @@ export async function createGateway(services: Services): Promise<Gateway> {
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
-  app.get('/', (_req, res) => {
-    res.sendFile(path.join(PUBLIC_DIR, 'index.html'));
-  });
-  app.get('/integrations.js', (_req, res) => {
-    res.sendFile(path.join(PUBLIC_DIR, 'integrations.js'));
-  });
+  app.use(uiRouter({ playground: playgroundEnabled(services.config) }));
+  app.use(devSignInRouter(services.config));
   // Before any JSON parser: signatures are over the raw bytes.
   app.use(webhookRouter(services.webhookInbox, services.config.PUBLIC_BASE_URL));
-  // A browser asking for /graphql gets the offline playground; API clients get GraphQL.
-  app.get('/graphql', (req, res, next) => {
-    if (req.accepts(['application/json', 'text/html']) === 'text/html' && !req.query.query) {
-      res.sendFile(path.join(PUBLIC_DIR, 'playground.html'));
-    } else next();
-  });
-
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),

@@ -32,7 +32,7 @@ async function main() {
   // the data folder, so tokens (the page keeps one) survive a restart.
   // Before the logger, so the logger knows it as a secret.
   const devSecret = usesDevSecret(config) ? loadOrCreateDevSecret(config) : undefined;
-  if (devSecret) config = { ...config, AUTH_JWT_SECRET: devSecret.secret };
+  if (devSecret) config = { ...config, AUTH_JWT_SECRET: devSecret.secret, devSigning: true };
 
   const logger = createLogger(config.LOG_LEVEL, undefined, { secrets: configuredSecrets(config) });
   for (const warning of config.warnings) logger.warn(warning);

@@ -20,6 +20,8 @@ const baseSchema = z.object({
   AUTH_JWT_ISSUER: z.string().optional(),
   AUTH_JWT_AUDIENCE: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /** The GraphiQL playground on GET /graphql: on outside production unless set (`true`/`false`). */
+  PLAYGROUND: z.enum(['true', 'false']).optional(),
   /**
    * The gateway's address as providers call it (https://gateway.example.com), when a proxy stands in
    * front: providers that sign the URL (Twilio) are verified against it.
@@ -97,6 +99,11 @@ export interface Config extends BaseConfig {
   providers: ProvidersConfig;
   /** Variables that were read but are deprecated; logged once at start. */
   warnings: string[];
+  /**
+   * Set by the start (src/main.ts) when AUTH_JWT_SECRET is the development secret: only then may the
+   * console's sign-in form and the playground ask the gateway for a token (src/http/dev-sign-in.ts).
+   */
+  devSigning?: boolean;
 }
 
 export class ConfigError extends Error {}
