@@ -5,7 +5,7 @@ import type pino from 'pino';
 import { createGateway, createServices, type Gateway } from '../../src/app';
 import { issueToken } from '../../src/auth/token-issuer';
 import type { RoleValue } from '../../src/auth/viewer';
-import { loadConfig } from '../../src/config/config';
+import { loadConfig, type Config } from '../../src/config/config';
 import { createDatabase, type Db } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
 import { attachSubscriptions } from '../../src/graphql/subscriptions';
@@ -77,10 +77,12 @@ export async function startTestGateway(
     logger?: pino.Logger;
     /** PGlite on disk (a restart test shares one folder between gateways started one after another). */
     pgliteDataDir?: string;
+    /** Set after loading, as src/main.ts does (e.g. `devSigning: true` for POST /auth/dev-token). */
+    config?: Partial<Config>;
   } = {},
 ): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabaseUrl());
-  const config = loadConfig({
+  const loaded = loadConfig({
     NODE_ENV: 'test',
     AUTH_JWT_SECRET: TEST_JWT_SECRET,
     PGLITE_DATA_DIR: ':memory:',
@@ -88,6 +90,7 @@ export async function startTestGateway(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
+  const config: Config = { ...loaded, ...options.config };
   const db = createDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: options.pgliteDataDir ?? ':memory:',
