@@ -11,6 +11,7 @@ import * as conversations from './20261205_009_conversations';
 import * as ai from './20261210_010_ai';
 import * as billing from './20261215_011_billing';
 import * as usageReports from './20261215_012_usage_reports';
+import * as supportFailuresIndex from './20261220_013_support_failures_index';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261210_010_ai': ai,
   '20261215_011_billing': billing,
   '20261215_012_usage_reports': usageReports,
+  '20261220_013_support_failures_index': supportFailuresIndex,
 };

@@ -17,6 +17,7 @@ import { startAutoReplies } from './ai/ai-replies';
 import { TokenVerifier } from './auth/token-verifier';
 import type { Config } from './config/config';
 import { AuditRepo } from './db/audit.repo';
+import { SupportRepo } from './db/support.repo';
 import type { Db } from './db/database';
 import { IntegrationChangeListener } from './db/integration-changes';
 import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
@@ -126,6 +127,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     organizations,
     integrationsRepo,
     audit,
+    support: new SupportRepo(db),
     runtime,
     integrations: new IntegrationsService(integrationsRepo, runtime),
     integrationChanges,

@@ -53,7 +53,12 @@ export class AuditRepo {
   }
 
   /** Newest first; `afterId` is the id of the last row of the previous page. */
-  async page(organizationId: string, limit: number, afterId?: string): Promise<AuditLogEntryRow[]> {
+  async page(
+    organizationId: string,
+    limit: number,
+    afterId?: string,
+    filter: { provider?: string; outcome?: AuditOutcomeValue } = {},
+  ): Promise<AuditLogEntryRow[]> {
     const query = this.db('audit_log')
       .select(
         'id',
@@ -72,6 +77,8 @@ export class AuditRepo {
       .orderBy('id', 'desc')
       .limit(limit);
     if (afterId !== undefined) query.where('id', '<', afterId);
+    if (filter.provider) query.where('provider', filter.provider);
+    if (filter.outcome) query.where('outcome', filter.outcome);
     const rows = (await query) as AuditLogEntryRow[];
     // bigserial comes back as a string from pg and as a number from PGlite; one type for callers.
     return rows.map((row) => ({ ...row, id: String(row.id) }));

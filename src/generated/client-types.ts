@@ -1291,7 +1291,7 @@ export type Organization = {
   aiSettings: AiSettings;
   /** Tokens used in a period, in total and per model. */
   aiUsage: AiUsage;
-  /** The organization's audit trail, newest first. */
+  /** The organization's audit trail, newest first; optionally only one provider's or one outcome's entries. */
   auditLog: AuditLogConnection;
   /** Plan, subscription and payment state; every member may read it. */
   billing: OrganizationBilling;
@@ -1318,6 +1318,8 @@ export type OrganizationAiUsageArgs = {
 export type OrganizationAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  provider?: InputMaybe<Provider>;
 };
 
 
@@ -1360,6 +1362,14 @@ export type OrganizationBilling = {
   /** Stripe's subscription status (active, trialing, past_due, unpaid, canceled, ...); null without one. */
   status?: Maybe<Scalars['String']['output']>;
   usage: Array<BillingMeterUsage>;
+};
+
+/** An organization as the support view lists it; open it with `organization(id:)` (audited). */
+export type OrganizationSummary = {
+  __typename?: 'OrganizationSummary';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
 };
 
 /** Relay paging information. */
@@ -1421,8 +1431,12 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Organizations by name (case-insensitive substring of the name, or an exact id), alphabetically. */
+  organizations: Array<OrganizationSummary>;
   /** Every provider, in display order. */
   providers: Array<ProviderInfo>;
+  /** Integrations needing attention across every organization, those in ERROR first, then the most failures. */
+  supportAttention: Array<SupportAttentionItem>;
   /** Events for accounts no organization has connected, newest first. */
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
@@ -1432,6 +1446,17 @@ export type Query = {
 
 export type QueryOrganizationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryOrganizationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySupportAttentionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1915,6 +1940,22 @@ export type Subscription = {
   __typename?: 'Subscription';
   messageEvents: MessageEvent;
   shopifyEvents: ShopifyEvent;
+};
+
+/**
+ * An integration a platform administrator should look at (the console's support view): in ERROR, with
+ * provider failures recorded in the last 24 hours, or with webhook events that failed.
+ */
+export type SupportAttentionItem = {
+  __typename?: 'SupportAttentionItem';
+  /** Webhook events of this provider routed to the organization that are FAILED or DEAD. */
+  failedWebhookEvents: Scalars['Int']['output'];
+  integration: Integration;
+  lastFailureAt?: Maybe<Scalars['DateTime']['output']>;
+  organizationId: Scalars['ID']['output'];
+  organizationName: Scalars['String']['output'];
+  /** Actions on this integration that failed at the provider or inside the gateway in the last 24 hours. */
+  recentFailures: Scalars['Int']['output'];
 };
 
 export type TemplateContentInput = {

@@ -9,6 +9,7 @@ import type { ShopifyProductVariantModel, ShopifyProductModel, ShopifyOrderModel
 import type { WhatsAppTemplateModel, WhatsAppSenderStatusModel } from '../datasources/whatsapp/whatsapp.datasource';
 import type { AuditLogEntryRow } from '../db/audit.repo';
 import type { OrganizationRow } from '../db/organizations.repo';
+import type { SupportAttentionItemRow, OrganizationSummaryRow } from '../db/support.repo';
 import type { WebhookEventRow } from '../db/webhook-events.repo';
 import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
 import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
@@ -1309,7 +1310,7 @@ export type Organization = {
   aiSettings: AiSettings;
   /** Tokens used in a period, in total and per model. */
   aiUsage: AiUsage;
-  /** The organization's audit trail, newest first. */
+  /** The organization's audit trail, newest first; optionally only one provider's or one outcome's entries. */
   auditLog: AuditLogConnection;
   /** Plan, subscription and payment state; every member may read it. */
   billing: OrganizationBilling;
@@ -1336,6 +1337,8 @@ export type OrganizationAiUsageArgs = {
 export type OrganizationAuditLogArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  outcome?: InputMaybe<AuditOutcome>;
+  provider?: InputMaybe<Provider>;
 };
 
 
@@ -1378,6 +1381,14 @@ export type OrganizationBilling = {
   /** Stripe's subscription status (active, trialing, past_due, unpaid, canceled, ...); null without one. */
   status: Maybe<Scalars['String']['output']>;
   usage: Array<BillingMeterUsage>;
+};
+
+/** An organization as the support view lists it; open it with `organization(id:)` (audited). */
+export type OrganizationSummary = {
+  __typename?: 'OrganizationSummary';
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
 };
 
 /** Relay paging information. */
@@ -1439,8 +1450,12 @@ export type Query = {
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
    */
   organization: Organization;
+  /** Organizations by name (case-insensitive substring of the name, or an exact id), alphabetically. */
+  organizations: Array<OrganizationSummary>;
   /** Every provider, in display order. */
   providers: Array<ProviderInfo>;
+  /** Integrations needing attention across every organization, those in ERROR first, then the most failures. */
+  supportAttention: Array<SupportAttentionItem>;
   /** Events for accounts no organization has connected, newest first. */
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
@@ -1450,6 +1465,17 @@ export type Query = {
 
 export type QueryOrganizationArgs = {
   id?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryOrganizationsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QuerySupportAttentionArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1935,6 +1961,22 @@ export type Subscription = {
   shopifyEvents: ShopifyEvent;
 };
 
+/**
+ * An integration a platform administrator should look at (the console's support view): in ERROR, with
+ * provider failures recorded in the last 24 hours, or with webhook events that failed.
+ */
+export type SupportAttentionItem = {
+  __typename?: 'SupportAttentionItem';
+  /** Webhook events of this provider routed to the organization that are FAILED or DEAD. */
+  failedWebhookEvents: Scalars['Int']['output'];
+  integration: Integration;
+  lastFailureAt: Maybe<Scalars['DateTime']['output']>;
+  organizationId: Scalars['ID']['output'];
+  organizationName: Scalars['String']['output'];
+  /** Actions on this integration that failed at the provider or inside the gateway in the last 24 hours. */
+  recentFailures: Scalars['Int']['output'];
+};
+
 export type TemplateContentInput = {
   /** The approved template's id (WhatsApp: the Content SID). */
   id: Scalars['String']['input'];
@@ -2369,6 +2411,7 @@ export type ResolversTypes = {
   OpenAIIntegration: ResolverTypeWrapper<IntegrationRow>;
   Organization: ResolverTypeWrapper<OrganizationRow>;
   OrganizationBilling: ResolverTypeWrapper<OrganizationBillingModel>;
+  OrganizationSummary: ResolverTypeWrapper<OrganizationSummaryRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Postback: ResolverTypeWrapper<Postback>;
   Provider: Provider;
@@ -2411,6 +2454,7 @@ export type ResolversTypes = {
   SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
   SubscribeKlaviyoProfilePayload: ResolverTypeWrapper<SubscribeKlaviyoProfilePayload>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SupportAttentionItem: ResolverTypeWrapper<SupportAttentionItemRow>;
   TemplateContentInput: TemplateContentInput;
   TemplateVariable: ResolverTypeWrapper<TemplateVariable>;
   TemplateVariableInput: TemplateVariableInput;
@@ -2524,6 +2568,7 @@ export type ResolversParentTypes = {
   OpenAIIntegration: IntegrationRow;
   Organization: OrganizationRow;
   OrganizationBilling: OrganizationBillingModel;
+  OrganizationSummary: OrganizationSummaryRow;
   PageInfo: PageInfo;
   Postback: Postback;
   ProviderInfo: ProviderInfoModel;
@@ -2564,6 +2609,7 @@ export type ResolversParentTypes = {
   SubscribeKlaviyoProfileInput: SubscribeKlaviyoProfileInput;
   SubscribeKlaviyoProfilePayload: SubscribeKlaviyoProfilePayload;
   Subscription: Record<PropertyKey, never>;
+  SupportAttentionItem: SupportAttentionItemRow;
   TemplateContentInput: TemplateContentInput;
   TemplateVariable: TemplateVariable;
   TemplateVariableInput: TemplateVariableInput;
@@ -3144,6 +3190,12 @@ export type OrganizationBillingResolvers<ContextType = GatewayContext, ParentTyp
   usage?: Resolver<Array<ResolversTypes['BillingMeterUsage']>, ParentType, ContextType>;
 };
 
+export type OrganizationSummaryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OrganizationSummary'] = ResolversParentTypes['OrganizationSummary']> = {
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -3169,7 +3221,9 @@ export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType exten
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   billingPlans?: Resolver<Array<ResolversTypes['BillingPlan']>, ParentType, ContextType>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
+  organizations?: Resolver<Array<ResolversTypes['OrganizationSummary']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
+  supportAttention?: Resolver<Array<ResolversTypes['SupportAttentionItem']>, ParentType, ContextType, RequireFields<QuerySupportAttentionArgs, 'first'>>;
   unroutedWebhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<QueryUnroutedWebhookEventsArgs, 'first'>>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
@@ -3409,6 +3463,15 @@ export type SubscriptionResolvers<ContextType = GatewayContext, ParentType exten
   shopifyEvents?: SubscriptionResolver<ResolversTypes['ShopifyEvent'], "shopifyEvents", ParentType, ContextType>;
 };
 
+export type SupportAttentionItemResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SupportAttentionItem'] = ResolversParentTypes['SupportAttentionItem']> = {
+  failedWebhookEvents?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+  lastFailureAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  recentFailures?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type TemplateVariableResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['TemplateVariable'] = ResolversParentTypes['TemplateVariable']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3564,6 +3627,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationBilling?: OrganizationBillingResolvers<ContextType>;
+  OrganizationSummary?: OrganizationSummaryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Postback?: PostbackResolvers<ContextType>;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
@@ -3597,6 +3661,7 @@ export type Resolvers<ContextType = GatewayContext> = {
   StripeIntegration?: StripeIntegrationResolvers<ContextType>;
   SubscribeKlaviyoProfilePayload?: SubscribeKlaviyoProfilePayloadResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
+  SupportAttentionItem?: SupportAttentionItemResolvers<ContextType>;
   TemplateVariable?: TemplateVariableResolvers<ContextType>;
   TrackKlaviyoEventPayload?: TrackKlaviyoEventPayloadResolvers<ContextType>;
   UnsubscribeKlaviyoProfilePayload?: UnsubscribeKlaviyoProfilePayloadResolvers<ContextType>;

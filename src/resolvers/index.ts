@@ -10,6 +10,7 @@ import { AuditLogEntry, Organization } from './organization.resolvers';
 import { ProviderInfo, ProvidersQuery } from './providers.resolvers';
 import { Query, Viewer } from './query.resolvers';
 import { DateTime } from './scalars.resolvers';
+import { OrganizationSummary, SupportAttentionItem, SupportQuery } from './support.resolvers';
 import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from './webhook.resolvers';
 
 /**
@@ -18,7 +19,7 @@ import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from
  */
 const core: Resolvers = {
   DateTime,
-  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery, ...Billing.Query },
+  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery, ...Billing.Query, ...SupportQuery },
   Mutation: {
     ...Mutation,
     ...WebhookMutation,
@@ -43,6 +44,8 @@ const core: Resolvers = {
   MessageEvent: Conversations.MessageEvent,
   ShopifyEvent: Conversations.ShopifyEvent,
   AuditLogEntry,
+  SupportAttentionItem,
+  OrganizationSummary,
   WebhookEvent,
   ProviderInfo,
   Integration,

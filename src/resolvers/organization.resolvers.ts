@@ -3,6 +3,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { AuditLogEntryResolvers, OrganizationResolvers } from '../generated/graphql';
 import { toGraphQLProvider } from '../datasources/registry';
 import type { ProviderId } from '../datasources/types';
+import type { AuditOutcomeValue } from '../db/audit.repo';
 
 const MAX_AUDIT_PAGE = 100;
 
@@ -16,14 +17,17 @@ export const Organization: OrganizationResolvers = {
     const rows = await context.integrations.load(org.id);
     return rows.find((row) => row.provider === id)!;
   },
-  async auditLog(org, { first, after }, context) {
+  async auditLog(org, { first, after, provider, outcome }, context) {
     const limit = first ?? 20;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_AUDIT_PAGE) {
       throw new GatewayError('BAD_USER_INPUT', `first must be between 1 and ${MAX_AUDIT_PAGE}.`);
     }
     const afterId = after ? decodeCursor(after) : undefined;
     // One extra row tells whether there is a next page.
-    const rows = await context.services.audit.page(org.id, limit + 1, afterId);
+    const rows = await context.services.audit.page(org.id, limit + 1, afterId, {
+      ...(provider ? { provider: fromGraphQLProvider(provider) } : {}),
+      ...(outcome ? { outcome: outcome.toLowerCase() as AuditOutcomeValue } : {}),
+    });
     const page = rows.slice(0, limit);
     const edges = page.map((row) => ({ cursor: encodeCursor(row.id), node: row }));
     return {

@@ -7,6 +7,7 @@ import type { Db } from '../db/database';
 import type { IntegrationChangeListener } from '../db/integration-changes';
 import type { IntegrationsRepo } from '../db/integrations.repo';
 import type { OrganizationsRepo } from '../db/organizations.repo';
+import type { SupportRepo } from '../db/support.repo';
 import type { WebhookEventsRepo } from '../db/webhook-events.repo';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { JobQueue } from '../jobs/job-queue';
@@ -32,6 +33,8 @@ export interface Services {
   organizations: OrganizationsRepo;
   integrationsRepo: IntegrationsRepo;
   audit: AuditRepo;
+  /** Platform administrators' reads across organizations (the console's support view). */
+  support: SupportRepo;
   runtime: ProviderRuntime;
   integrations: IntegrationsService;
   rateLimits: RateLimits;
