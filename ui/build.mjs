@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 const ui = path.dirname(fileURLToPath(import.meta.url));
 const stamp = path.join(ui, 'dist', '.built');
 // The UI also reads the schema (typed operations) and the provider examples under src/.
-const inputs = [ui, path.join(ui, '..', 'schema'), path.join(ui, '..', 'package-lock.json')];
+// Only the examples files of src/datasources: other edits there change nothing in the pages.
+const datasources = path.join(ui, '..', 'src', 'datasources');
+const examples = fs
+  .readdirSync(datasources, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => path.join(datasources, entry.name, `${entry.name}.examples.graphql`));
+const inputs = [ui, path.join(ui, '..', 'schema'), path.join(ui, '..', 'package-lock.json'), ...examples];
 
 function newest(entry) {
   const stat = fs.statSync(entry);

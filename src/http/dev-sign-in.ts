@@ -40,7 +40,12 @@ export function devSignInRouter(config: Config): Router {
     const token = await issueToken(
       secret,
       { sub: userId, orgId, role, ...(orgName ? { orgName } : {}) },
-      { expiresIn: expiresInSeconds, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE },
+      // A number would be read by jose as an absolute time (1970): give the lifetime as a span.
+      {
+        expiresIn: `${expiresInSeconds}s`,
+        issuer: config.AUTH_JWT_ISSUER,
+        audience: config.AUTH_JWT_AUDIENCE,
+      },
     );
     res.setHeader('cache-control', 'no-store');
     res.json({ token, expiresAt: new Date(Date.now() + expiresInSeconds * 1000).toISOString() });
