@@ -7,10 +7,10 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       'src/generated/',
+      'ui/src/gql/',
       'dist/',
       '.data/',
       'bench/results/',
-      'public/',
       'contracts/',
       'ui/dist/',
       'test-results/',

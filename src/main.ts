@@ -77,11 +77,15 @@ async function main() {
         devSecret.file
           ? `No AUTH_JWT_SECRET is set: tokens are signed with the development secret in ${shownPath(devSecret.file)} (kept across restarts; delete it to invalidate every token). \`npm run token\` signs with it too.`
           : 'No AUTH_JWT_SECRET is set and the data folder is in memory: this run made a secret of its own (tokens end with the process).',
-        `Admin token for the demo organization ${DEMO_ORG_ID}:`,
+        `Console, signed in as an admin of the demo organization ${DEMO_ORG_ID} (open this link):`,
+        '',
+        `  http://localhost:${config.PORT}/#token=${token}`,
+        '',
+        'Admin token (for API clients and the playground):',
         '',
         `  ${token}`,
         '',
-        `Playground: http://localhost:${config.PORT}/graphql   Integrations page: http://localhost:${config.PORT}/`,
+        `Playground: http://localhost:${config.PORT}/graphql`,
         '',
       ].join('\n'),
     );

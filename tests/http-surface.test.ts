@@ -1,5 +1,5 @@
 /**
- * What a client or an operator sees of the HTTP surface around GraphQL: the page's script, GET
+ * What a client or an operator sees of the HTTP surface around GraphQL: the console page, GET
  * queries and CSRF prevention, and the request log.
  */
 import { Writable } from 'node:stream';
@@ -30,13 +30,20 @@ async function requestLine(requestId: string) {
   throw new Error(`no request log line for ${requestId}`);
 }
 
-test('the integrations page loads its script from the gateway', async () => {
-  const html = await (await fetch(`${gw.url}/`)).text();
-  expect(html).toContain('<script src="/integrations.js"></script>');
-  const script = await fetch(`${gw.url}/integrations.js`);
-  expect(script.status).toBe(200);
-  expect(script.headers.get('content-type')).toMatch(/javascript/);
-  expect(await script.text()).toContain('SwitchboardIntegrations');
+test('the console at / is the built page, naming its bundled assets under /ui/assets', async () => {
+  const res = await fetch(`${gw.url}/`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('cache-control')).toBe('no-cache');
+  const html = await res.text();
+  const script = /<script type="module"[^>]* src="(\/ui\/assets\/console-[^"]+\.js)"/.exec(html)?.[1];
+  expect(script).toBeDefined();
+  const asset = await fetch(`${gw.url}${script}`);
+  expect(asset.status).toBe(200);
+  expect(asset.headers.get('content-type')).toMatch(/javascript/);
+  // Everything the page loads comes from the gateway: no CDN, font or script from elsewhere.
+  expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  // The old page's script is gone.
+  expect((await fetch(`${gw.url}/integrations.js`)).status).toBe(404);
 });
 
 describe('GET queries (urql and others send queries as GET by default)', () => {

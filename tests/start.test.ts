@@ -74,7 +74,9 @@ test('npm start with no configuration serves /healthz, GraphQL with the printed 
   const playground = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
   expect(await playground.text()).toMatch(/Switchboard GraphQL playground/);
   const page = await fetch(`http://127.0.0.1:${port}/`);
-  expect(await page.text()).toMatch(/Integrations/);
+  expect(await page.text()).toMatch(/Integrations console/);
+  // The printed link opens the console signed in (the token in the fragment never reaches the server).
+  expect(first.output).toContain(`http://localhost:${port}/#token=${token}`);
   const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
   expect(await metrics.text()).toMatch(/switchboard_graphql_requests_total/);
   expect(first.output).not.toMatch(/"level":"error"/);

@@ -1,0 +1,31 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+
+/** Generous: the browser tests share a busy 2-core machine with the gateway and its simulators. */
+export const UI_TIMEOUT = 20_000;
+
+/** Builds the console into ui/dist (a no-op when it is up to date), as `npm start` does. */
+export function buildUi(): void {
+  execFileSync(process.execPath, [path.resolve(__dirname, '../../../ui/build.mjs')], { stdio: 'inherit' });
+}
+
+/** A fresh page (own sessionStorage) opened on the console with a `#token=` sign-in link. */
+export async function openConsole(
+  browser: Browser,
+  gatewayUrl: string,
+  token?: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(UI_TIMEOUT);
+  await page.goto(token ? `${gatewayUrl}/#token=${encodeURIComponent(token)}` : `${gatewayUrl}/`);
+  return page;
+}
+
+/** Closes the page's own context (its storage goes with it). */
+export const closePage = (page: Page) => page.context().close();
+
+/** The card of one provider, e.g. `card(page, 'SHOPIFY')`. */
+export const card = (page: Page, provider: string) => page.locator(`article[data-provider="${provider}"]`);
