@@ -11,6 +11,7 @@ import * as conversations from './20261205_009_conversations';
 import * as ai from './20261210_010_ai';
 import * as billing from './20261215_011_billing';
 import * as usageReports from './20261215_012_usage_reports';
+import * as legacyImportRuns from './20261221_014_legacy_import_runs';
 import * as supportFailuresIndex from './20261220_013_support_failures_index';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
@@ -27,5 +28,6 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261210_010_ai': ai,
   '20261215_011_billing': billing,
   '20261215_012_usage_reports': usageReports,
+  '20261221_014_legacy_import_runs': legacyImportRuns,
   '20261220_013_support_failures_index': supportFailuresIndex,
 };

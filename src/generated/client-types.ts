@@ -963,6 +963,66 @@ export type KustomerTicketStatus =
   | 'DONE'
   | 'OPEN';
 
+export type LegacyImportCounts = {
+  __typename?: 'LegacyImportCounts';
+  conflicts: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** Connected by this run (verified or failed its test). */
+  imported: Scalars['Int']['output'];
+  invalid: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  verified: Scalars['Int']['output'];
+};
+
+export type LegacyImportResult =
+  /** Two organizations claim one account, or one organization has two accounts of a provider. */
+  | 'CONFLICT'
+  /** Not connected, or connected but its test failed (see reason). */
+  | 'FAILED'
+  /** No organization, an unknown provider, or an identifier the provider's parser refuses. */
+  | 'INVALID'
+  /** Already connected (an earlier run, or the organization itself): nothing done. */
+  | 'UNCHANGED'
+  /** Connected and its test passed under the admin credentials. */
+  | 'VERIFIED';
+
+export type LegacyImportRowOutcome = {
+  __typename?: 'LegacyImportRowOutcome';
+  accountKey?: Maybe<Scalars['String']['output']>;
+  organizationId?: Maybe<Scalars['ID']['output']>;
+  provider?: Maybe<Provider>;
+  reason?: Maybe<Scalars['String']['output']>;
+  result: LegacyImportResult;
+  /** 1-based position in the source. */
+  row: Scalars['Int']['output'];
+  /** The source's own row id, when it has one. */
+  rowId?: Maybe<Scalars['String']['output']>;
+  /** The integration's status after the run, when it has one. */
+  status?: Maybe<IntegrationStatus>;
+};
+
+/**
+ * Runs of `npm run import-legacy`, the migration off per-user tokens (README, "Migrating from per-user
+ * tokens"). Dry runs write nothing and are not listed. No token is ever stored or shown here.
+ */
+export type LegacyImportRun = {
+  __typename?: 'LegacyImportRun';
+  counts: LegacyImportCounts;
+  /** Null while the run is under way (or when it stopped before the end). */
+  finishedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** True when the run removed the source's secret columns (--purge-legacy-secrets). */
+  purged: Scalars['Boolean']['output'];
+  /** Each legacy row's outcome, in the source's order. */
+  rows: Array<LegacyImportRowOutcome>;
+  /** After a purge: token-shaped values found in what is left (0 proves no secret remains). */
+  secretsRemaining?: Maybe<Scalars['Int']['output']>;
+  /** The export file or table read (a database URL without its password). */
+  source: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+};
+
 export type MarkConversationReadPayload = {
   __typename?: 'MarkConversationReadPayload';
   conversation: Conversation;
@@ -1426,6 +1486,8 @@ export type Query = {
   __typename?: 'Query';
   /** The plans startCheckout accepts. */
   billingPlans: Array<BillingPlan>;
+  /** The last import runs, newest first. */
+  legacyImportRuns: Array<LegacyImportRun>;
   /**
    * The caller's organization. `id` may name another organization only for PLATFORM_ADMIN (support
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
@@ -1441,6 +1503,11 @@ export type Query = {
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
+};
+
+
+export type QueryLegacyImportRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 

@@ -11,6 +11,7 @@ import type { AuditLogEntryRow } from '../db/audit.repo';
 import type { OrganizationRow } from '../db/organizations.repo';
 import type { SupportAttentionItemRow, OrganizationSummaryRow } from '../db/support.repo';
 import type { WebhookEventRow } from '../db/webhook-events.repo';
+import type { LegacyImportRunRow } from '../legacy/import-runs.repo';
 import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
 import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
 import type { AiSettingsModel } from '../resolvers/ai.resolvers';
@@ -982,6 +983,66 @@ export type KustomerTicketStatus =
   | 'DONE'
   | 'OPEN';
 
+export type LegacyImportCounts = {
+  __typename?: 'LegacyImportCounts';
+  conflicts: Scalars['Int']['output'];
+  failed: Scalars['Int']['output'];
+  /** Connected by this run (verified or failed its test). */
+  imported: Scalars['Int']['output'];
+  invalid: Scalars['Int']['output'];
+  rows: Scalars['Int']['output'];
+  unchanged: Scalars['Int']['output'];
+  verified: Scalars['Int']['output'];
+};
+
+export type LegacyImportResult =
+  /** Two organizations claim one account, or one organization has two accounts of a provider. */
+  | 'CONFLICT'
+  /** Not connected, or connected but its test failed (see reason). */
+  | 'FAILED'
+  /** No organization, an unknown provider, or an identifier the provider's parser refuses. */
+  | 'INVALID'
+  /** Already connected (an earlier run, or the organization itself): nothing done. */
+  | 'UNCHANGED'
+  /** Connected and its test passed under the admin credentials. */
+  | 'VERIFIED';
+
+export type LegacyImportRowOutcome = {
+  __typename?: 'LegacyImportRowOutcome';
+  accountKey: Maybe<Scalars['String']['output']>;
+  organizationId: Maybe<Scalars['ID']['output']>;
+  provider: Maybe<Provider>;
+  reason: Maybe<Scalars['String']['output']>;
+  result: LegacyImportResult;
+  /** 1-based position in the source. */
+  row: Scalars['Int']['output'];
+  /** The source's own row id, when it has one. */
+  rowId: Maybe<Scalars['String']['output']>;
+  /** The integration's status after the run, when it has one. */
+  status: Maybe<IntegrationStatus>;
+};
+
+/**
+ * Runs of `npm run import-legacy`, the migration off per-user tokens (README, "Migrating from per-user
+ * tokens"). Dry runs write nothing and are not listed. No token is ever stored or shown here.
+ */
+export type LegacyImportRun = {
+  __typename?: 'LegacyImportRun';
+  counts: LegacyImportCounts;
+  /** Null while the run is under way (or when it stopped before the end). */
+  finishedAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  /** True when the run removed the source's secret columns (--purge-legacy-secrets). */
+  purged: Scalars['Boolean']['output'];
+  /** Each legacy row's outcome, in the source's order. */
+  rows: Array<LegacyImportRowOutcome>;
+  /** After a purge: token-shaped values found in what is left (0 proves no secret remains). */
+  secretsRemaining: Maybe<Scalars['Int']['output']>;
+  /** The export file or table read (a database URL without its password). */
+  source: Scalars['String']['output'];
+  startedAt: Scalars['DateTime']['output'];
+};
+
 export type MarkConversationReadPayload = {
   __typename?: 'MarkConversationReadPayload';
   conversation: Conversation;
@@ -1445,6 +1506,8 @@ export type Query = {
   __typename?: 'Query';
   /** The plans startCheckout accepts. */
   billingPlans: Array<BillingPlan>;
+  /** The last import runs, newest first. */
+  legacyImportRuns: Array<LegacyImportRun>;
   /**
    * The caller's organization. `id` may name another organization only for PLATFORM_ADMIN (support
    * access, audited); anyone else gets FORBIDDEN for an id that is not their own.
@@ -1460,6 +1523,11 @@ export type Query = {
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
+};
+
+
+export type QueryLegacyImportRunsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -2391,6 +2459,10 @@ export type ResolversTypes = {
   KustomerMessageEdge: ResolverTypeWrapper<Omit<KustomerMessageEdge, 'node'> & { node: ResolversTypes['KustomerMessage'] }>;
   KustomerNote: ResolverTypeWrapper<KustomerNoteModel>;
   KustomerTicketStatus: KustomerTicketStatus;
+  LegacyImportCounts: ResolverTypeWrapper<LegacyImportCounts>;
+  LegacyImportResult: LegacyImportResult;
+  LegacyImportRowOutcome: ResolverTypeWrapper<LegacyImportRowOutcome>;
+  LegacyImportRun: ResolverTypeWrapper<LegacyImportRunRow>;
   MarkConversationReadPayload: ResolverTypeWrapper<Omit<MarkConversationReadPayload, 'conversation'> & { conversation: ResolversTypes['Conversation'] }>;
   MediaContentInput: MediaContentInput;
   Message: ResolverTypeWrapper<MessageRow>;
@@ -2552,6 +2624,9 @@ export type ResolversParentTypes = {
   KustomerMessageConnection: Omit<KustomerMessageConnection, 'edges'> & { edges: Array<ResolversParentTypes['KustomerMessageEdge']> };
   KustomerMessageEdge: Omit<KustomerMessageEdge, 'node'> & { node: ResolversParentTypes['KustomerMessage'] };
   KustomerNote: KustomerNoteModel;
+  LegacyImportCounts: LegacyImportCounts;
+  LegacyImportRowOutcome: LegacyImportRowOutcome;
+  LegacyImportRun: LegacyImportRunRow;
   MarkConversationReadPayload: Omit<MarkConversationReadPayload, 'conversation'> & { conversation: ResolversParentTypes['Conversation'] };
   MediaContentInput: MediaContentInput;
   Message: MessageRow;
@@ -3062,6 +3137,38 @@ export type KustomerNoteResolvers<ContextType = GatewayContext, ParentType exten
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type LegacyImportCountsResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LegacyImportCounts'] = ResolversParentTypes['LegacyImportCounts']> = {
+  conflicts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  imported?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  invalid?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rows?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unchanged?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  verified?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LegacyImportRowOutcomeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LegacyImportRowOutcome'] = ResolversParentTypes['LegacyImportRowOutcome']> = {
+  accountKey?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  organizationId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  result?: Resolver<ResolversTypes['LegacyImportResult'], ParentType, ContextType>;
+  row?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rowId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['IntegrationStatus']>, ParentType, ContextType>;
+};
+
+export type LegacyImportRunResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['LegacyImportRun'] = ResolversParentTypes['LegacyImportRun']> = {
+  counts?: Resolver<ResolversTypes['LegacyImportCounts'], ParentType, ContextType>;
+  finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  purged?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rows?: Resolver<Array<ResolversTypes['LegacyImportRowOutcome']>, ParentType, ContextType>;
+  secretsRemaining?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+};
+
 export type MarkConversationReadPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MarkConversationReadPayload'] = ResolversParentTypes['MarkConversationReadPayload']> = {
   conversation?: Resolver<ResolversTypes['Conversation'], ParentType, ContextType>;
 };
@@ -3220,6 +3327,7 @@ export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType exten
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   billingPlans?: Resolver<Array<ResolversTypes['BillingPlan']>, ParentType, ContextType>;
+  legacyImportRuns?: Resolver<Array<ResolversTypes['LegacyImportRun']>, ParentType, ContextType, RequireFields<QueryLegacyImportRunsArgs, 'first'>>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   organizations?: Resolver<Array<ResolversTypes['OrganizationSummary']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
@@ -3615,6 +3723,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   KustomerMessageConnection?: KustomerMessageConnectionResolvers<ContextType>;
   KustomerMessageEdge?: KustomerMessageEdgeResolvers<ContextType>;
   KustomerNote?: KustomerNoteResolvers<ContextType>;
+  LegacyImportCounts?: LegacyImportCountsResolvers<ContextType>;
+  LegacyImportRowOutcome?: LegacyImportRowOutcomeResolvers<ContextType>;
+  LegacyImportRun?: LegacyImportRunResolvers<ContextType>;
   MarkConversationReadPayload?: MarkConversationReadPayloadResolvers<ContextType>;
   Message?: MessageResolvers<ContextType>;
   MessageButton?: MessageButtonResolvers<ContextType>;

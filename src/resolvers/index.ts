@@ -5,6 +5,7 @@ import { AiRepliesResolvers as AiReplies } from './ai-replies.resolvers';
 import { BillingResolverSet as Billing } from './billing.resolvers';
 import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
+import { LegacyImportResolvers } from './legacy-import.resolvers';
 import { Mutation } from './mutation.resolvers';
 import { AuditLogEntry, Organization } from './organization.resolvers';
 import { ProviderInfo, ProvidersQuery } from './providers.resolvers';
@@ -62,4 +63,4 @@ const fromProviders = PROVIDERS.map(
   (id) => (require(`./${id}.resolvers`) as { resolvers: Resolvers }).resolvers,
 );
 
-export const resolvers: Resolvers[] = [core, ...fromProviders];
+export const resolvers: Resolvers[] = [core, ...fromProviders, LegacyImportResolvers];
