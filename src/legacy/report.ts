@@ -48,6 +48,12 @@ export function formatReport(report: ImportReport): string {
       `purge: ${report.purge.columns.length ? report.purge.columns.join(', ') : 'no secret columns found'} removed from ${report.purge.rowsCleared} rows → ${report.purge.target}${report.purge.originalRemoved ? ' (original overwritten and deleted)' : ' (original kept: delete it with --remove-original once checked)'}`,
     );
   }
+  const notImported = c.failed + c.conflicts + c.invalid;
+  if (report.purge && notImported > 0) {
+    out.push(
+      `note: ${notImported} rows were not imported (failed, conflicts, invalid); their tokens were removed as well`,
+    );
+  }
   if (report.secretsRemaining) {
     const findings = report.secretsRemaining.findings;
     out.push(
