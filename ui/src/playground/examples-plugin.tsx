@@ -1,12 +1,18 @@
 import { useGraphiQL, useGraphiQLActions, type GraphiQLPlugin } from '@graphiql/react';
 import { exampleFiles, type ExampleFile } from './examples';
 
-/** Opens an examples file in a new tab, with the cursor on the chosen operation. */
+/**
+ * Opens an examples file in a new tab, with the cursor on the chosen operation and the current tab's
+ * headers (a new tab would otherwise start from the default ones, e.g. the development token).
+ */
 function useOpenExample() {
   const { addTab } = useGraphiQLActions();
   const queryEditor = useGraphiQL((state) => state.queryEditor);
+  const headerEditor = useGraphiQL((state) => state.headerEditor);
   return (file: ExampleFile, operation?: string) => {
+    const headers = headerEditor?.getValue();
     addTab();
+    if (headers !== undefined) headerEditor?.setValue(headers);
     if (!queryEditor) return;
     queryEditor.setValue(file.document);
     const line = operation
