@@ -41,7 +41,9 @@ if (
       '--logLevel',
       'warn',
     ],
-    { stdio: 'inherit' },
+    // Always React's production build: jest runs this with NODE_ENV=test, which would otherwise
+    // give a development bundle (StrictMode's doubled effects, doubled requests) to every later run.
+    { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
   fs.writeFileSync(stamp, new Date().toISOString());
 }

@@ -17,7 +17,8 @@ export async function openConsole(
   token?: string,
   viewport = { width: 1280, height: 900 },
 ): Promise<Page> {
-  const context = await browser.newContext({ viewport });
+  // A fixed locale and zone, so times read the same on every machine.
+  const context = await browser.newContext({ viewport, locale: 'en-US', timezoneId: 'UTC' });
   const page = await context.newPage();
   page.setDefaultTimeout(UI_TIMEOUT);
   await page.goto(token ? `${gatewayUrl}/#token=${encodeURIComponent(token)}` : `${gatewayUrl}/`);

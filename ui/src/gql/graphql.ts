@@ -252,7 +252,7 @@ export type ConsoleFailedWebhooksQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleFailedWebhooksQuery = { organization: { id: string, failed: { edges: Array<{ node: { id: string, provider: Provider, topic: string | null, state: WebhookEventState, attempts: number, lastError: string | null, receivedAt: string } }> }, dead: { edges: Array<{ node: { id: string, provider: Provider, topic: string | null, state: WebhookEventState, attempts: number, lastError: string | null, receivedAt: string } }> } } };
+export type ConsoleFailedWebhooksQuery = { providers: Array<{ provider: Provider, displayName: string }>, organization: { id: string, failed: { edges: Array<{ node: { id: string, provider: Provider, topic: string | null, state: WebhookEventState, attempts: number, lastError: string | null, receivedAt: string } }> }, dead: { edges: Array<{ node: { id: string, provider: Provider, topic: string | null, state: WebhookEventState, attempts: number, lastError: string | null, receivedAt: string } }> } } };
 
 export type ConsoleWebhookEventFragment = { id: string, provider: Provider, topic: string | null, state: WebhookEventState, attempts: number, lastError: string | null, receivedAt: string };
 
@@ -469,6 +469,10 @@ export const ConsoleAuditLogDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleAuditLogQuery, ConsoleAuditLogQueryVariables>;
 export const ConsoleFailedWebhooksDocument = new TypedDocumentString(`
     query ConsoleFailedWebhooks($orgId: ID) {
+  providers {
+    provider
+    displayName
+  }
   organization(id: $orgId) {
     id
     failed: webhookEvents(first: 20, state: FAILED) {

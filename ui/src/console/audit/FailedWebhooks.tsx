@@ -6,6 +6,10 @@ import { when } from '../layout/time';
 
 const FAILED_WEBHOOKS = graphql(`
   query ConsoleFailedWebhooks($orgId: ID) {
+    providers {
+      provider
+      displayName
+    }
     organization(id: $orgId) {
       id
       failed: webhookEvents(first: 20, state: FAILED) {
@@ -52,6 +56,7 @@ type Event = ConsoleFailedWebhooksQuery['organization']['failed']['edges'][numbe
 /** Webhook events that failed (retrying) or gave up (dead), each with a Replay button for admins. */
 export function FailedWebhooks({ orgId, canReplay }: { orgId: string | null; canReplay: boolean }) {
   const [events, setEvents] = useState<Event[]>();
+  const [names, setNames] = useState(new Map<string, string>());
   const [error, setError] = useState('');
   const [results, setResults] = useState<Record<string, string>>({});
 
@@ -60,6 +65,7 @@ export function FailedWebhooks({ orgId, canReplay }: { orgId: string | null; can
       const data = await request(FAILED_WEBHOOKS, { orgId });
       const { failed, dead } = data.organization;
       setEvents([...dead.edges, ...failed.edges].map((e) => e.node));
+      setNames(new Map(data.providers.map((p) => [p.provider, p.displayName])));
       setError('');
     } catch (e) {
       setError(describeError(e));
@@ -100,7 +106,8 @@ export function FailedWebhooks({ orgId, canReplay }: { orgId: string | null; can
           {events.map((event) => (
             <li key={event.id} className="card event">
               <span>
-                <strong>{event.provider}</strong> <code>{event.topic ?? 'event'}</code>{' '}
+                <strong>{names.get(event.provider) ?? event.provider}</strong>{' '}
+                <code>{event.topic ?? 'event'}</code>{' '}
                 <span className="badge badge-error">
                   {event.state === 'DEAD' ? 'Gave up' : 'Retrying'} after {event.attempts} attempt
                   {event.attempts === 1 ? '' : 's'}
@@ -111,7 +118,7 @@ export function FailedWebhooks({ orgId, canReplay }: { orgId: string | null; can
               {canReplay && (
                 <button
                   type="button"
-                  aria-label={`Replay ${event.provider} ${event.topic ?? 'event'} received ${when(event.receivedAt)}`}
+                  aria-label={`Replay ${names.get(event.provider) ?? event.provider} ${event.topic ?? 'event'} received ${when(event.receivedAt)}`}
                   onClick={() => void replay(event.id)}
                 >
                   Replay

@@ -33,11 +33,13 @@ function statusOf(info: ProviderInfo, integration: IntegrationState | undefined)
         detail: `${integration.errorMessage ?? 'The last call to the provider failed.'} Fix the cause at ${info.displayName} (or reconnect the right account), then press Test.`,
       };
     default:
-      return {
-        key: 'disconnected',
-        label: 'Not connected',
-        detail: info.connectable ? '' : `${info.displayName} needs no connection from the organization.`,
-      };
+      return info.connectable
+        ? { key: 'disconnected', label: 'Not connected', detail: '' }
+        : {
+            key: 'disconnected',
+            label: 'Nothing to connect',
+            detail: `${info.displayName} needs no connection from the organization: the platform's account serves it (see Billing).`,
+          };
   }
 }
 
