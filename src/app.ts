@@ -44,6 +44,7 @@ import { createMetrics } from './observability/metrics';
 import { IntegrationsService } from './services/integrations.service';
 import { ProviderRuntime } from './services/provider-runtime';
 import { RateLimits } from './services/rate-limits';
+import { FairShare } from './services/fair-share';
 import type { Services } from './services/services';
 import { WebhookInbox } from './webhooks/webhook-inbox';
 import { webhookRouter } from './webhooks/webhook.router';
@@ -80,7 +81,11 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     ? new IntegrationChangeListener(config.DATABASE_URL, integrationRows as RowsCache<unknown>, logger)
     : undefined;
   const integrationsRepo = new IntegrationsRepo(db, integrationRows);
-  const runtime = new ProviderRuntime(config, http, integrationsRepo, logger);
+  const fairShare = new FairShare(
+    { scale: config.PROVIDER_QUOTA_SCALE, overrides: config.PROVIDER_QUOTAS, redisUrl: config.REDIS_URL },
+    logger,
+  );
+  const runtime = new ProviderRuntime(config, http, integrationsRepo, logger, fairShare);
   const audit = new AuditRepo(db);
   const jobs = new JobQueue(db, {
     maxAttempts: config.JOBS_MAX_ATTEMPTS,
@@ -98,7 +103,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
   );
   const webhookEvents = new WebhookEventsRepo(db);
   const organizations = new OrganizationsRepo(db);
-  const billing = createBilling(config, db, organizations);
+  const billing = createBilling(config, db, organizations, fairShare);
   const live = new LiveEvents({ redisUrl: config.REDIS_URL }, logger);
   const conversationsRepo = new ConversationsRepo(db);
   const conversations = new ConversationsService(conversationsRepo, integrationsRepo, runtime, live);
@@ -132,6 +137,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     integrations: new IntegrationsService(integrationsRepo, runtime),
     integrationChanges,
     rateLimits: new RateLimits({ scale: config.RATE_LIMIT_SCALE, redisUrl: config.REDIS_URL }, logger),
+    fairShare,
     jobs,
     jobRunner,
     webhookEvents,
@@ -139,7 +145,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     conversationsRepo,
     conversations,
     live,
-    ai: new AiService(config, new AiSettingsRepo(db), new AiUsageRepo(db)),
+    ai: new AiService(config, new AiSettingsRepo(db), new AiUsageRepo(db), fairShare),
     billing,
   };
 }
@@ -168,6 +174,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
   });
   await apollo.start();
   await services.rateLimits.ready();
+  await services.fairShare.ready();
   await services.integrationChanges?.start();
   // Automatic AI replies: the job handler and the inbound listener, before the runner claims jobs.
   startAutoReplies(services);
@@ -263,6 +270,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       await apollo.stop();
       await services.http.close();
       await services.rateLimits.close();
+      await services.fairShare.close();
       await services.integrationChanges?.stop();
       await services.live.close();
     },

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { PROVIDERS, providerEnvSchemas, type ProviderId } from '../datasources/registry';
+import { providerQuotaOverridesSchema } from '../services/provider-quota';
 
 /**
  * The one place that reads `process.env`. Everything else receives a parsed {@link Config}.
@@ -29,6 +30,24 @@ const baseSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Multiplies every @rateLimit budget; 0 turns per-organization limits off (load tests). */
   RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
+  /** Multiplies every provider quota the organizations share (src/services/fair-share.ts); 0: off. */
+  PROVIDER_QUOTA_SCALE: z.coerce.number().min(0).default(1),
+  /** The platform's provider tiers where they differ from the declared defaults (JSON, by provider). */
+  PROVIDER_QUOTAS: z
+    .string()
+    .default('{}')
+    .transform((v, ctx) => {
+      try {
+        return providerQuotaOverridesSchema.parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'PROVIDER_QUOTAS must be a JSON object of provider to {limit, windowSeconds, tokensPerMinute, concurrency}',
+        });
+        return z.NEVER;
+      }
+    }),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   /** Background jobs (webhook processing): off leaves them queued for other instances. */

@@ -1362,7 +1362,10 @@ export type Organization = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   integration: Integration;
-  /** Every provider, connected or not, in a fixed order. */
+  /**
+   * Every provider, connected or not, in a fixed order. For the cost model (schema/cost.graphql) the
+   * list counts as one item: each provider appears once, and a provider's calls come from its own item.
+   */
   integrations: Array<Integration>;
   name: Scalars['String']['output'];
   /** Webhook events routed to this organization, newest first; filter by state or provider. */
@@ -1876,6 +1879,7 @@ export type ShopifyOrder = {
   fulfillmentStatus: Scalars['String']['output'];
   fulfillments: Array<ShopifyFulfillment>;
   id: Scalars['ID']['output'];
+  /** An order read from a list has none loaded: they come with the order by id, 8 orders per Shopify call. */
   lineItems: Array<ShopifyLineItem>;
   /** The order's name as the shopper sees it, such as #1001. */
   name: Scalars['String']['output'];
@@ -1913,6 +1917,10 @@ export type ShopifyProduct = {
   title: Scalars['String']['output'];
   totalInventory?: Maybe<Scalars['Int']['output']>;
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The product's first variants (at most 50). A product read from a list has none loaded: they come
+   * with the product by id, 5 products per Shopify call.
+   */
   variants: Array<ShopifyProductVariant>;
   vendor?: Maybe<Scalars['String']['output']>;
 };

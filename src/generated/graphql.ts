@@ -1382,7 +1382,10 @@ export type Organization = {
   createdAt: Scalars['DateTime']['output'];
   id: Scalars['ID']['output'];
   integration: Integration;
-  /** Every provider, connected or not, in a fixed order. */
+  /**
+   * Every provider, connected or not, in a fixed order. For the cost model (schema/cost.graphql) the
+   * list counts as one item: each provider appears once, and a provider's calls come from its own item.
+   */
   integrations: Array<Integration>;
   name: Scalars['String']['output'];
   /** Webhook events routed to this organization, newest first; filter by state or provider. */
@@ -1896,6 +1899,7 @@ export type ShopifyOrder = {
   fulfillmentStatus: Scalars['String']['output'];
   fulfillments: Array<ShopifyFulfillment>;
   id: Scalars['ID']['output'];
+  /** An order read from a list has none loaded: they come with the order by id, 8 orders per Shopify call. */
   lineItems: Array<ShopifyLineItem>;
   /** The order's name as the shopper sees it, such as #1001. */
   name: Scalars['String']['output'];
@@ -1933,6 +1937,10 @@ export type ShopifyProduct = {
   title: Scalars['String']['output'];
   totalInventory: Maybe<Scalars['Int']['output']>;
   updatedAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * The product's first variants (at most 50). A product read from a list has none loaded: they come
+   * with the product by id, 5 products per Shopify call.
+   */
   variants: Array<ShopifyProductVariant>;
   vendor: Maybe<Scalars['String']['output']>;
 };
@@ -2718,6 +2726,21 @@ export type AuthDirectiveArgs = {
 };
 
 export type AuthDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = AuthDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type CostDirectiveArgs = {
+  batch?: Maybe<Scalars['Int']['input']>;
+  calls?: Scalars['Int']['input'];
+  provider: Provider;
+};
+
+export type CostDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CostDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ListSizeDirectiveArgs = {
+  max: Scalars['Int']['input'];
+  sizeArg?: Maybe<Scalars['String']['input']>;
+};
+
+export type ListSizeDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = ListSizeDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type NoAuditDirectiveArgs = {
   reason: Scalars['String']['input'];
@@ -3791,6 +3814,8 @@ export type Resolvers<ContextType = GatewayContext> = {
 export type DirectiveResolvers<ContextType = GatewayContext> = {
   audit?: AuditDirectiveResolver<any, any, ContextType>;
   auth?: AuthDirectiveResolver<any, any, ContextType>;
+  cost?: CostDirectiveResolver<any, any, ContextType>;
+  listSize?: ListSizeDirectiveResolver<any, any, ContextType>;
   noAudit?: NoAuditDirectiveResolver<any, any, ContextType>;
   rateLimit?: RateLimitDirectiveResolver<any, any, ContextType>;
 };

@@ -5,6 +5,7 @@ import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../observability/logger';
 import type { Services } from '../services/services';
+import { newUpstreamUsage, type UpstreamCallCounter, type UpstreamUsage } from '../services/upstream-calls';
 
 /** What every resolver receives; built once per HTTP request. */
 export interface GatewayContext {
@@ -15,6 +16,8 @@ export interface GatewayContext {
   /** Why the presented token was refused; @auth throws it so the caller learns the reason. */
   authError: GatewayError | undefined;
   services: Services;
+  /** Upstream calls charged to the organization's budgets and made (the fan-out cost model). */
+  upstream: UpstreamUsage;
   /** Integration rows of an organization, loaded once per request. */
   integrations: DataLoader<string, IntegrationRow[]>;
   /** A provider's data source for an integration row, built at most once per request. */
@@ -53,6 +56,8 @@ export function createContext(
     logger: Logger;
     viewer: Viewer | undefined;
     authError: GatewayError | undefined;
+    /** The request's counter, when the HTTP layer counts into one (src/app.ts). */
+    upstreamCalls?: UpstreamCallCounter | undefined;
   },
 ): GatewayContext {
   const requestId = request.requestId ?? randomUUID();
@@ -78,6 +83,7 @@ export function createContext(
     viewer: request.viewer,
     authError: request.authError,
     services,
+    upstream: newUpstreamUsage(request.upstreamCalls),
     integrations: new DataLoader(async (orgIds) =>
       Promise.all(orgIds.map((orgId) => services.integrations.listAll(orgId))),
     ),

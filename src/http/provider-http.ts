@@ -2,6 +2,7 @@ import { Agent, errors as undiciErrors, request } from 'undici';
 import { GatewayError } from '../errors/gateway-error';
 import type { Metrics } from '../observability/metrics';
 import type { Logger } from '../observability/logger';
+import { recordUpstreamCall } from '../services/upstream-calls';
 import { fullJitterDelay, parseRetryAfter, sleep } from './backoff';
 import { BrokenCircuitError, CircuitBreakers } from './circuit-breakers';
 import { UpstreamFailure, codeForStatus } from './upstream-failure';
@@ -146,6 +147,9 @@ export class ProviderHttpClient {
     let status: number;
     let headers: UpstreamResponse['headers'];
     let text: string;
+    // Counted per GraphQL request before it leaves (a failed attempt spent the quota too): the
+    // fan-out cost model reconciles its estimate with this (src/graphql/upstream-cost.plugin.ts).
+    recordUpstreamCall(req.provider);
     try {
       const res = await request(req.url, {
         dispatcher: this.agent,

@@ -48,14 +48,38 @@ export class RateLimits {
     return this.options.scale > 0;
   }
 
-  async consume(organizationId: string, rule: RateLimitRule): Promise<RateLimitDecision> {
-    if (!this.enabled) return { allowed: true };
+  /**
+   * Takes `points` (one call, or an operation's estimated upstream calls) from the organization's
+   * budget. A refused charge of several points is given back, so an operation that did not run
+   * does not hold budget the organization's smaller requests could use.
+   */
+  async consume(organizationId: string, rule: RateLimitRule, points = 1): Promise<RateLimitDecision> {
+    if (!this.enabled || points <= 0) return { allowed: true };
+    const limiter = this.limiterFor(rule);
     try {
-      await this.limiterFor(rule).consume(organizationId, 1);
+      await limiter.consume(organizationId, points);
       return { allowed: true };
     } catch (error) {
-      if (error instanceof RateLimiterRes) return { allowed: false, retryAfterMs: error.msBeforeNext };
+      if (error instanceof RateLimiterRes) {
+        if (points > 1) await this.adjust(organizationId, rule, -points);
+        return { allowed: false, retryAfterMs: error.msBeforeNext };
+      }
       throw error;
+    }
+  }
+
+  /**
+   * Corrects a charge once the real number is known: `delta` > 0 charges more (never refused: the
+   * calls were made), < 0 gives points back. A failing store only loses the correction.
+   */
+  async adjust(organizationId: string, rule: RateLimitRule, delta: number): Promise<void> {
+    if (!this.enabled || delta === 0) return;
+    const limiter = this.limiterFor(rule);
+    try {
+      if (delta > 0) await limiter.penalty(organizationId, delta);
+      else await limiter.reward(organizationId, -delta);
+    } catch (error) {
+      this.logger.warn({ err: (error as Error).message, bucket: rule.bucket }, 'rate limit adjustment lost');
     }
   }
 
