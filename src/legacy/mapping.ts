@@ -77,7 +77,8 @@ const mappingFile = z
     provider: names,
     rowId: names,
     account: z
-      .record(z.enum(PROVIDERS as [ProviderId, ...ProviderId[]]), z.array(z.string().min(1)))
+      // partialRecord: a file names only the providers whose columns differ.
+      .partialRecord(z.enum(PROVIDERS as [ProviderId, ...ProviderId[]]), z.array(z.string().min(1)))
       .optional(),
     secrets: names,
     providerAliases: z.record(z.string(), z.enum(PROVIDERS as [ProviderId, ...ProviderId[]])).optional(),
@@ -91,7 +92,11 @@ export function loadMapping(file: string | undefined): ColumnMapping {
   try {
     parsed = mappingFile.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   } catch (error) {
-    throw new Error(`The mapping file ${file} is not valid: ${(error as Error).message}`);
+    const reason =
+      error instanceof z.ZodError
+        ? error.issues.map((issue) => `${issue.path.join('.') || '(top)'}: ${issue.message}`).join('; ')
+        : (error as Error).message;
+    throw new Error(`The mapping file ${file} is not valid: ${reason}`);
   }
   return {
     organization: parsed.organization ?? DEFAULT_MAPPING.organization,
