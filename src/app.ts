@@ -29,6 +29,9 @@ import { GatewayError } from './errors/gateway-error';
 import { toGraphQLError } from './graphql/graphql-error';
 import { httpErrorHandler, notFoundHandler } from './errors/http-error-handler';
 import { complexityRule } from './graphql/complexity.rule';
+import { armorProtection } from './graphql/armor';
+import { upstreamCostPlugin } from './graphql/upstream-cost.plugin';
+import { UpstreamCallCounter, countUpstreamCalls } from './services/upstream-calls';
 import { createContext, type GatewayContext } from './graphql/context';
 import { errorLogPlugin } from './graphql/error-log.plugin';
 import { metricsPlugin } from './graphql/metrics.plugin';
@@ -155,12 +158,15 @@ export async function createGateway(services: Services): Promise<Gateway> {
   const { logger, metrics, db } = services;
   const schema = buildGatewaySchema();
   const stopHooks: Array<() => Promise<void>> = [];
+  const production = services.config.NODE_ENV === 'production';
+  const armor = armorProtection({ production });
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    // Clients generate types from the schema and the playground needs it; the schema is no secret.
-    introspection: true,
+    // Off in production unless INTROSPECTION=true: clients generate types from the SDL in schema/
+    // (README); outside production the playground and codegen against a dev gateway need it.
+    introspection: services.config.INTROSPECTION ? services.config.INTROSPECTION === 'true' : !production,
     // Cache control is off: its default plugin wraps every resolver to compute cache hints that this
     // gateway never sends (answers are per organization and live).
     plugins: [
@@ -169,8 +175,12 @@ export async function createGateway(services: Services): Promise<Gateway> {
       metricsPlugin(metrics),
       errorLogPlugin(logger),
       billingPolicyPlugin(services.config.BILLING_PAST_DUE_POLICY),
+      upstreamCostPlugin(schema, {
+        maxCallsPerOperation: services.config.MAX_UPSTREAM_CALLS_PER_OPERATION,
+      }),
+      ...armor.plugins,
     ],
-    validationRules: [complexityRule()],
+    validationRules: [complexityRule(), ...armor.validationRules],
   });
   await apollo.start();
   await services.rateLimits.ready();
@@ -232,6 +242,13 @@ export async function createGateway(services: Services): Promise<Gateway> {
   app.use(
     '/graphql',
     express.json({ limit: '1mb' }),
+    // After the body parser (its stream callbacks would leave the scope): every provider call the
+    // operation makes is counted into this request's counter (src/services/upstream-calls.ts).
+    (_req, res, next) => {
+      const counter = new UpstreamCallCounter();
+      res.locals.upstreamCalls = counter;
+      countUpstreamCalls(counter, next);
+    },
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
@@ -251,7 +268,13 @@ export async function createGateway(services: Services): Promise<Gateway> {
           authError = error;
           viewer = undefined;
         }
-        return createContext(services, { requestId, logger: requestLogger, viewer, authError });
+        return createContext(services, {
+          requestId,
+          logger: requestLogger,
+          viewer,
+          authError,
+          upstreamCalls: res.locals.upstreamCalls as UpstreamCallCounter,
+        });
       },
     }),
   );

@@ -1,6 +1,8 @@
 import type { Config } from '../config/config';
 import { GatewayError } from '../errors/gateway-error';
 import { OpenAiDataSource } from '../datasources/openai/openai.datasource';
+import { openaiProvider } from '../datasources/openai/openai.provider';
+import type { FairShare, QuotaCharge } from '../services/fair-share';
 import type { AiSettingsPatch, AiSettingsRepo, AiSettingsRecord } from './ai-settings.repo';
 import type { AiUsageRepo, AiUsageSummary } from './ai-usage.repo';
 import type { AiCompleteInput, AiCompletion, AiSettings } from './ai.types';
@@ -19,6 +21,8 @@ export class AiService {
     private readonly config: Config,
     private readonly settingsRepo: AiSettingsRepo,
     private readonly usage: AiUsageRepo,
+    /** The platform key's tokens and requests per minute, split fairly among organizations. */
+    private readonly fairShare?: FairShare,
   ) {}
 
   /** True when the platform set OPENAI_API_KEY: AI is then available to every organization. */
@@ -81,6 +85,7 @@ export class AiService {
         },
       );
     }
+    const tokens = await this.takeShare(input, settings);
     const started = Date.now();
     const completion = await dataSource.chat({
       model: settings.model,
@@ -89,6 +94,8 @@ export class AiService {
       messages: input.messages,
       tools: input.tools,
     });
+    // The estimate made room in the minute's tokens; what OpenAI reports replaces it.
+    await tokens?.settle(completion.usage.inputTokens + completion.usage.outputTokens);
     try {
       await this.usage.record({
         organizationId: input.organizationId,
@@ -123,6 +130,32 @@ export class AiService {
       'ai completion',
     );
     return completion;
+  }
+
+  /**
+   * Charges this organization's share of the platform key's per-minute limits before the call:
+   * one request, and the tokens estimated from the prompt's length (about 4 characters a token, the
+   * rule of thumb OpenAI gives) plus the most the answer may use. RATE_LIMITED when the share is
+   * used up, so one busy organization meets the gateway's refusal instead of OpenAI's 429s for all.
+   */
+  private async takeShare(input: AiCompleteInput, settings: AiSettings): Promise<QuotaCharge | undefined> {
+    const gate = this.fairShare?.gate('openai', input.organizationId, openaiProvider.quota);
+    const quota = gate?.quota;
+    if (!gate || !quota) return undefined;
+    const windowSeconds = quota.windowSeconds;
+    if (quota.limit) await gate.take(`requests:${settings.model}`, { limit: quota.limit, windowSeconds });
+    if (!quota.tokensPerMinute) return undefined;
+    const promptChars = input.messages.reduce(
+      (sum, m) =>
+        sum + (m.content?.length ?? 0) + (m.toolCalls ?? []).reduce((n, c) => n + c.arguments.length, 0),
+      0,
+    );
+    const estimate = Math.ceil(promptChars / 4) + settings.maxOutputTokens;
+    return gate.take(
+      `tokens:${settings.model}`,
+      { limit: quota.tokensPerMinute * (windowSeconds / 60), windowSeconds },
+      estimate,
+    );
   }
 
   /** Told after each usage row is stored (usage reporting; set in src/billing/billing-usage.ts). */

@@ -67,7 +67,7 @@ export class BillingService {
   async portal(organizationId: string): Promise<string> {
     const stripe = this.requireStripe();
     const customerId = await this.ensureCustomer(organizationId);
-    return stripe.createPortalSession(customerId, this.returnUrl());
+    return stripe.createPortalSession(customerId, this.returnUrl(), organizationId);
   }
 
   /** Asks Stripe; the state changes when its webhook arrives (and right away from the answer). */
@@ -77,7 +77,7 @@ export class BillingService {
     if (!row?.subscription_id) {
       throw new GatewayError('NOT_FOUND', 'This organization has no subscription to cancel.');
     }
-    const subscription = await stripe.cancelAtPeriodEnd(row.subscription_id);
+    const subscription = await stripe.cancelAtPeriodEnd(row.subscription_id, organizationId);
     // Stripe's answer is as new as it gets: stored as of now, so only a later event overrides it.
     await this.accounts.applySubscription(
       organizationId,

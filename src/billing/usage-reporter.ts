@@ -135,6 +135,7 @@ export class UsageReporter {
           value: report.quantity,
           identifier: report.identifier,
           timestamp: report.created_at,
+          organizationId: report.organization_id,
         });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);

@@ -30,6 +30,13 @@ const baseSchema = z.object({
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Multiplies every @rateLimit budget; 0 turns per-organization limits off (load tests). */
   RATE_LIMIT_SCALE: z.coerce.number().min(0).default(1),
+  /**
+   * Upstream calls one operation may make by the cost model's estimate (schema/cost.graphql); more is
+   * refused with QUERY_TOO_COMPLEX before any call.
+   */
+  MAX_UPSTREAM_CALLS_PER_OPERATION: z.coerce.number().int().min(1).default(200),
+  /** Schema introspection: on outside production, off in production unless `true`. */
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
   /** Multiplies every provider quota the organizations share (src/services/fair-share.ts); 0: off. */
   PROVIDER_QUOTA_SCALE: z.coerce.number().min(0).default(1),
   /** The platform's provider tiers where they differ from the declared defaults (JSON, by provider). */

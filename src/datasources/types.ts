@@ -4,6 +4,8 @@ import type { ProviderHttpClient } from '../http/provider-http';
 import type { MessagingChannel } from '../messaging/messaging.types';
 import type { Logger } from '../observability/logger';
 import type { ProviderWebhooks } from '../webhooks/webhook.types';
+import type { QuotaGate } from '../services/fair-share';
+import type { ProviderQuota } from '../services/provider-quota';
 
 /** Lowercase provider ids as stored in `integrations.provider`: the registry's keys. */
 export type { ProviderId } from './registry';
@@ -30,6 +32,8 @@ export interface DataSourceDeps<Env, Account> {
   health: IntegrationHealth;
   /** State kept for the gateway's lifetime, one per provider and key (token caches and the like). */
   shared: <T>(key: string, create: () => T) => T;
+  /** This organization's fair share of the provider's quota (src/services/fair-share.ts). */
+  quota: QuotaGate;
 }
 
 /**
@@ -64,6 +68,11 @@ export interface ProviderAdapter<
   };
   /** Builds the provider's data source; absent while a provider has only its identifier. */
   createDataSource?(deps: DataSourceDeps<Env, Account>): DataSource;
+  /**
+   * The provider's documented limit on the platform's credentials (contracts/PROVIDER-FACTS.md): the
+   * budget organizations share fairly. Absent: no shared quota is counted.
+   */
+  quota?: ProviderQuota;
   /** One cheap authenticated call that proves the account is reachable with the admin credentials. */
   testConnection?(dataSource: DataSource): Promise<void>;
   /** Verifier, extractor and handler of the provider's webhooks (`POST /webhooks/<id>`); 404 without. */

@@ -6,6 +6,7 @@ import { GatewayError } from '../errors/gateway-error';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
 import type { IntegrationRow, IntegrationsRepo } from '../db/integrations.repo';
+import type { FairShare, QuotaGate } from './fair-share';
 
 /**
  * Builds provider data sources from the admin configuration and an organization's integration row.
@@ -20,6 +21,8 @@ export class ProviderRuntime {
     private readonly http: ProviderHttpClient,
     private readonly integrations: IntegrationsRepo,
     private readonly logger: Logger,
+    /** Splits each provider's quota among organizations; without it nothing is counted (unit tests). */
+    private readonly fairShare?: FairShare,
   ) {}
 
   isConfigured(id: ProviderId): boolean {
@@ -74,11 +77,20 @@ export class ProviderRuntime {
       account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
       this.parsedAccounts.set(row, account);
     }
-    return this.create(row.provider, env, account, row.account_key ?? '', this.healthOf(row), logger);
+    return this.create(
+      row.provider,
+      row.organization_id,
+      env,
+      account,
+      row.account_key ?? '',
+      this.healthOf(row),
+      logger,
+    );
   }
 
   private create(
     provider: ProviderId,
+    organizationId: string,
     env: unknown,
     account: unknown,
     accountKey: string,
@@ -98,6 +110,7 @@ export class ProviderRuntime {
         if (!this.sharedState.has(fullKey)) this.sharedState.set(fullKey, make());
         return this.sharedState.get(fullKey) as T;
       },
+      quota: this.fairShare?.gate(provider, organizationId, providers[provider].quota) ?? NO_QUOTA,
     });
   }
 
@@ -127,7 +140,7 @@ export class ProviderRuntime {
     }
     if (adapter.sharedAccount) {
       const accountKey = adapter.sharedAccountKey?.(env) ?? '';
-      const dataSource = this.create(provider, env, undefined, accountKey, NO_HEALTH, logger);
+      const dataSource = this.create(provider, organizationId, env, undefined, accountKey, NO_HEALTH, logger);
       return { channel: adapter.messaging(dataSource), accountKey, shared: true };
     }
     throw new GatewayError(
@@ -175,6 +188,13 @@ export interface MessagingTarget {
 const NO_HEALTH: IntegrationHealth = {
   authFailed: async () => undefined,
   authSucceeded: async () => undefined,
+};
+
+/** No fair share: every call passes uncounted. */
+const NO_QUOTA: QuotaGate = {
+  quota: undefined,
+  take: async () => ({ settle: async () => undefined }),
+  hold: () => () => undefined,
 };
 
 /** A function that runs its body the first time only and returns that same promise afterwards. */

@@ -20,6 +20,7 @@ import type { Metrics } from '../observability/metrics';
 import type { IntegrationsService } from './integrations.service';
 import type { ProviderRuntime } from './provider-runtime';
 import type { RateLimits } from './rate-limits';
+import type { FairShare } from './fair-share';
 import type { WebhookInbox } from '../webhooks/webhook-inbox';
 
 /** The gateway's long-lived parts, built once at start (see app.ts) and shared by every request. */
@@ -38,6 +39,8 @@ export interface Services {
   runtime: ProviderRuntime;
   integrations: IntegrationsService;
   rateLimits: RateLimits;
+  /** Each provider's quota on the platform's credentials, split fairly among organizations. */
+  fairShare: FairShare;
   /** Present with a PostgreSQL server: keeps the integration rows cache honest across instances. */
   integrationChanges: IntegrationChangeListener | undefined;
   /** Background jobs in PostgreSQL (src/jobs/), and this instance's worker. */

@@ -43,6 +43,11 @@ export interface KustomerSimulator {
   fixtures(): { customers: Json[]; conversations: Json[]; messages: Json[] };
   /** x-ratelimit-remaining for the next answers (counts down by one per request). */
   rateLimitRemaining: number;
+  /**
+   * Kustomer's org-wide limit, when the simulator enforces one (option `rateLimit`): requests across
+   * every subdomain in a fixed window aligned to the clock; past it, 429 (counted in `refused429`).
+   */
+  refused429: number;
   /** Fails the next `times` calls, after letting `skip` calls through. */
   failNext(status: number, options?: { times?: number; retryAfterSeconds?: number; skip?: number }): void;
   reset(): void;
@@ -118,8 +123,9 @@ function conversation(id: string, customer: string, attributes: Json) {
 }
 
 export async function startKustomerSimulator(
-  options: { apiKey?: string; subdomains?: string[] } = {},
+  options: { apiKey?: string; subdomains?: string[]; rateLimit?: { limit: number; windowMs: number } } = {},
 ): Promise<KustomerSimulator> {
+  const window = { index: -1, count: 0 };
   const subdomains = new Set(options.subdomains ?? ['acme']);
   let data = fixtures();
   const failures: Array<{ status: number; retryAfterSeconds?: number } | null> = [];
@@ -131,6 +137,7 @@ export async function startKustomerSimulator(
     conversations: [],
     notes: [],
     rateLimitRemaining: 1000,
+    refused429: 0,
     fixtures: () => data,
     failNext(status, { times = 1, retryAfterSeconds, skip = 0 } = {}) {
       for (let i = 0; i < skip; i++) failures.push(null);
@@ -144,6 +151,7 @@ export async function startKustomerSimulator(
       sim.conversations.length = 0;
       sim.notes.length = 0;
       sim.rateLimitRemaining = 1000;
+      sim.refused429 = 0;
       failures.length = 0;
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -203,6 +211,15 @@ export async function startKustomerSimulator(
     if (req.headers.authorization !== `Bearer ${sim.apiKey}`)
       return send(res, 401, error(401, 'Unauthorized'));
     checkPaging(where, query);
+    if (options.rateLimit) {
+      const index = Math.floor(Date.now() / options.rateLimit.windowMs);
+      if (index !== window.index) Object.assign(window, { index, count: 0 });
+      window.count += 1;
+      if (window.count > options.rateLimit.limit) {
+        sim.refused429 += 1;
+        return send(res, 429, error(429, 'Too Many Requests'), { 'retry-after': '1' });
+      }
+    }
     const failure = failures.shift();
     if (failure) {
       const headers: Record<string, string> =

@@ -9,6 +9,7 @@ import {
 import { KLAVIYO_OPERATIONS, type KlaviyoOperationId } from './klaviyo.operations';
 import type { KlaviyoRateLimiter } from './klaviyo.rate-limiter';
 import type { KlaviyoKeyAccount } from './klaviyo.key-account';
+import type { QuotaGate } from '../../services/fair-share';
 
 export interface KlaviyoSettings {
   baseUrl: string;
@@ -21,6 +22,8 @@ export interface KlaviyoSettings {
   /** Both outlive the request: limits are counted per account, the key's account is asked once. */
   limiter: KlaviyoRateLimiter;
   keyAccount: KlaviyoKeyAccount;
+  /** This organization's share of the private key's per-operation limits (one account's quota). */
+  quota: QuotaGate;
 }
 
 export interface KlaviyoCallOptions {
@@ -97,14 +100,22 @@ export class KlaviyoClient extends ProviderClient<KlaviyoOperationId> {
     return isPrivate(call) ? { authorization: `Klaviyo-API-Key ${this.settings.privateKey}` } : {};
   }
 
-  protected override beforeCall(call: ProviderCall<KlaviyoOperationId>): Promise<void> {
+  protected override async beforeCall(call: ProviderCall<KlaviyoOperationId>): Promise<void> {
     const operation = call.operation;
     // A programming error: every Klaviyo call goes through `call`, which names its operation.
     if (operation === undefined) throw new Error('A Klaviyo call must name its operation.');
-    return this.settings.limiter.take(
+    // The account's own windows first: what Klaviyo would refuse answers UPSTREAM_RATE_LIMITED.
+    await this.settings.limiter.take(
       `${this.settings.companyId}:${operation}`,
       KLAVIYO_OPERATIONS[operation].limit,
     );
+    const { quota } = this.settings;
+    // Private-key calls draw on the key's account, shared by every organization; a client-API call
+    // counts against the organization's own company id, which only it holds.
+    if (isPrivate(call) && quota.quota) {
+      const steady = quota.quota.limit ?? KLAVIYO_OPERATIONS[operation].limit.steadyPerMinute;
+      await quota.take(`key:${operation}`, { limit: steady, windowSeconds: quota.quota.windowSeconds });
+    }
   }
 
   protected override onAuthFailed(call: ProviderCall<KlaviyoOperationId>): void {

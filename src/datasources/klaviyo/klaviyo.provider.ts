@@ -58,7 +58,15 @@ export const klaviyoProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Klaviyo'),
     key: (a) => a.companyId,
   },
-  createDataSource({ env, account, http, logger, health, shared }) {
+  // Per account (every private key of it shares one quota), per operation, in fixed 1 s and 60 s
+  // windows: the steady limits come from the operation table (the spec's x-klaviyo-ratelimit);
+  // PROVIDER_QUOTAS' klaviyo.limit replaces every operation's steady limit.
+  quota: {
+    scope: 'credential',
+    windowSeconds: 60,
+    source: 'https://developers.klaviyo.com/en/docs/rate_limits_and_error_handling',
+  },
+  createDataSource({ env, account, http, logger, health, shared, quota }) {
     const client = new KlaviyoClient(
       { http, health, logger },
       {
@@ -71,6 +79,7 @@ export const klaviyoProvider = defineProvider({
         // account is looked up once.
         limiter: shared('rate-limiter', () => new KlaviyoRateLimiter()),
         keyAccount: shared('key-account', () => new KlaviyoKeyAccount()),
+        quota,
       },
     );
     return new KlaviyoDataSource(client, new ProviderValues('klaviyo', logger));

@@ -1,6 +1,7 @@
 import type { UpstreamResponse } from '../../http/provider-http';
 import { ProviderClient, type ProviderClientOptions } from '../provider-client';
 import type { KustomerRateLimitState } from './kustomer.rate-limit';
+import type { QuotaGate } from '../../services/fair-share';
 
 export interface KustomerSettings {
   /** KUSTOMER_API_BASE_URL with `{subdomain}` replaced. */
@@ -9,6 +10,8 @@ export interface KustomerSettings {
   subdomain: string;
   /** Kustomer's quota is org-wide: remembered across requests. */
   limits: KustomerRateLimitState;
+  /** This organization's share of the rpm every organization draws on through the one API key. */
+  quota: QuotaGate;
 }
 
 /**
@@ -35,8 +38,12 @@ export class KustomerClient extends ProviderClient {
     return { authorization: `Bearer ${this.settings.apiKey}` };
   }
 
-  protected override beforeCall(): void {
+  protected override async beforeCall(): Promise<void> {
     this.settings.limits.check(this.settings.subdomain);
+    const { quota } = this.settings;
+    if (quota.quota?.limit) {
+      await quota.take('key', { limit: quota.quota.limit, windowSeconds: quota.quota.windowSeconds });
+    }
   }
 
   protected override afterCall(response: UpstreamResponse): void {

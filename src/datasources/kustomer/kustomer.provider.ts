@@ -43,7 +43,15 @@ export const kustomerProvider = defineProvider({
     parse: (input) => parseAccount(account, input, 'Kustomer'),
     key: (a) => a.subdomain,
   },
-  createDataSource({ env, account, http, logger, health, shared }) {
+  // Org-wide across all API keys, 60-s windows; 300 rpm is the lowest tier (Professional): set the
+  // platform's tier with PROVIDER_QUOTAS. The platform's one key means every organization shares it.
+  quota: {
+    scope: 'credential',
+    limit: 300,
+    windowSeconds: 60,
+    source: 'https://developer.kustomer.com/kustomer-api-docs/reference/rate-limiting',
+  },
+  createDataSource({ env, account, http, logger, health, shared, quota }) {
     // The subdomain passed DNS_LABEL validation, so it cannot change the host or the path.
     const baseUrl = env.KUSTOMER_API_BASE_URL.replaceAll('{subdomain}', account.subdomain).replace(
       /\/+$/,
@@ -57,6 +65,7 @@ export const kustomerProvider = defineProvider({
         subdomain: account.subdomain,
         // Kustomer's quota is org-wide: remembered across requests.
         limits: shared('rate-limit', () => new KustomerRateLimitState()),
+        quota,
       },
     );
     return new KustomerDataSource(client, new ProviderValues('kustomer', logger));

@@ -39,6 +39,16 @@ export const openaiProvider = defineProvider({
   envSchema: env,
   envVars: ['OPENAI_API_KEY', 'OPENAI_ORG_ID', 'OPENAI_PROJECT_ID', 'OPENAI_BASE_URL'],
   features: ["AI responses across the platform (the platform's key serves every organization)"],
+  // Per key (the OpenAI organization) and model, per minute. PROVIDER-FACTS.md has the headers, not
+  // the numbers: these are the usage tier 1 figures for gpt-4o-mini (500 RPM, 200,000 TPM); set the
+  // platform's tier with PROVIDER_QUOTAS.
+  quota: {
+    scope: 'credential',
+    limit: 500,
+    windowSeconds: 60,
+    tokensPerMinute: 200_000,
+    source: 'https://platform.openai.com/docs/guides/rate-limits (tier 1, gpt-4o-mini)',
+  },
   account: {
     // Nothing to give: the platform's own account serves every organization.
     fields: [],

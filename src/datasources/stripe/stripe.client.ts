@@ -13,6 +13,22 @@ export interface MeterEventInput {
   value: number;
   identifier: string;
   timestamp: Date;
+  /** Whose usage: the organization whose share of Stripe's rate it is charged to. */
+  organizationId?: string;
+}
+
+/**
+ * Waits for nothing: charges one call to the organization's share of Stripe's rate on the platform
+ * key, or throws RATE_LIMITED (src/services/fair-share.ts). `pool` is `key` for the global limit,
+ * `meter-events` for the meter events endpoint's own.
+ */
+export type StripeQuota = (organizationId: string, pool: 'key' | 'meter-events') => Promise<unknown>;
+
+/** Stripe's documented rates: global 100/s live, 25/s in a sandbox; meter events 1000/s (live). */
+export function stripeBudget(secretKey: string, pool: 'key' | 'meter-events', liveLimit = 100) {
+  const sandbox = !/^(sk|rk)_live_/.test(secretKey);
+  if (pool === 'meter-events') return { limit: 1000, windowSeconds: 1 };
+  return { limit: sandbox ? Math.min(25, liveLimit) : liveLimit, windowSeconds: 1 };
 }
 
 /** The parts of a subscription billing state is made of (API versions differ on where the period end lives). */
@@ -28,11 +44,13 @@ export const WEBHOOK_TOLERANCE_SECONDS = 300;
  */
 export class StripeClient {
   private readonly stripe: Stripe;
+  private readonly quota: StripeQuota | undefined;
 
   constructor(
     private readonly env: StripeEnv,
-    options: { timeoutMs: number; maxNetworkRetries: number },
+    options: { timeoutMs: number; maxNetworkRetries: number; quota?: StripeQuota | undefined },
   ) {
+    this.quota = options.quota;
     const base = env.STRIPE_API_BASE_URL ? new URL(env.STRIPE_API_BASE_URL) : undefined;
     this.stripe = new Stripe(env.STRIPE_SECRET_KEY, {
       maxNetworkRetries: options.maxNetworkRetries,
@@ -49,6 +67,7 @@ export class StripeClient {
 
   /** A customer for an organization; the key makes concurrent first uses one customer. */
   async createCustomer(organizationId: string, name: string, idempotencyKey: string): Promise<string> {
+    await this.quota?.(organizationId, 'key');
     const customer = await this.call('customer', () =>
       this.stripe.customers.create(
         { name, metadata: { organization_id: organizationId } },
@@ -65,6 +84,7 @@ export class StripeClient {
     successUrl: string;
     cancelUrl: string;
   }): Promise<string> {
+    await this.quota?.(input.organizationId, 'key');
     const session = await this.call('checkout session', () =>
       this.stripe.checkout.sessions.create({
         mode: 'subscription',
@@ -78,7 +98,8 @@ export class StripeClient {
     return requireUrl(session.url);
   }
 
-  async createPortalSession(customerId: string, returnUrl: string): Promise<string> {
+  async createPortalSession(customerId: string, returnUrl: string, organizationId?: string): Promise<string> {
+    await this.quota?.(organizationId ?? '', 'key');
     const session = await this.call('billing portal session', () =>
       this.stripe.billingPortal.sessions.create({ customer: customerId, return_url: returnUrl }),
     );
@@ -89,7 +110,8 @@ export class StripeClient {
     return this.call('subscription', () => this.stripe.subscriptions.retrieve(subscriptionId));
   }
 
-  async cancelAtPeriodEnd(subscriptionId: string): Promise<StripeSubscription> {
+  async cancelAtPeriodEnd(subscriptionId: string, organizationId?: string): Promise<StripeSubscription> {
+    await this.quota?.(organizationId ?? '', 'key');
     return this.call('subscription', () =>
       this.stripe.subscriptions.update(subscriptionId, { cancel_at_period_end: true }),
     );
@@ -97,6 +119,7 @@ export class StripeClient {
 
   /** A meter event; Stripe counts an identifier once, so a re-send of the same usage is harmless. */
   async createMeterEvent(input: MeterEventInput): Promise<void> {
+    await this.quota?.(input.organizationId ?? '', 'meter-events');
     await this.call('meter event', () =>
       this.stripe.billing.meterEvents.create({
         event_name: input.eventName,

@@ -20,6 +20,15 @@ export const stripeProvider = defineProvider({
   envSchema: env,
   envVars: ['STRIPE_SECRET_KEY', 'STRIPE_PUBLISHABLE_KEY', 'STRIPE_WEBHOOK_SECRET'],
   features: ['Platform subscription billing', 'Usage-based pricing', 'Payment processing'],
+  // Stripe's global limit on the platform's account: 100 requests/s live, 25/s in a sandbox
+  // (stripeBudget picks by the key); meter events have their own 1000/s. Every organization's billing
+  // calls share it.
+  quota: {
+    scope: 'credential',
+    limit: 100,
+    windowSeconds: 1,
+    source: 'https://docs.stripe.com/rate-limits',
+  },
   account: {
     // Nothing to give: the platform's own account serves every organization.
     fields: [],

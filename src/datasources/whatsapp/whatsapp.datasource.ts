@@ -11,6 +11,7 @@ import { cursorCodec, pageConnection, pageSize, type Connection, type PageArgs }
 import type { IntegrationHealth } from '../types';
 import { mapTwilioError } from './whatsapp.errors';
 import { toOurStatus } from './whatsapp.status';
+import type { QuotaGate } from '../../services/fair-share';
 
 /** WhatsApp's customer-care window: free-form messages only within 24 hours of the shopper's last one. */
 export const CUSTOMER_CARE_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -65,6 +66,8 @@ export class WhatsAppDataSource implements MessagingChannel {
     private readonly settings: WhatsAppSettings,
     private readonly health: IntegrationHealth,
     private readonly logger: Logger,
+    /** This organization's share of the Twilio account's concurrent requests (absent: unlimited). */
+    private readonly quota?: QuotaGate,
   ) {}
 
   /** The sending number as Twilio addresses it. */
@@ -232,6 +235,10 @@ export class WhatsAppDataSource implements MessagingChannel {
 
   /** Every SDK call: errors mapped in one place, logged without bodies, health told the outcome. */
   private async call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    const concurrency = this.quota?.quota?.concurrency;
+    // Twilio refuses the whole account (20429) past its concurrency: one organization's burst holds
+    // only its share of the slots, so the others' sends still go out.
+    const release = concurrency ? this.quota?.hold('key', concurrency) : undefined;
     try {
       const result = await run();
       await this.health.authSucceeded();
@@ -244,6 +251,8 @@ export class WhatsAppDataSource implements MessagingChannel {
       );
       if (mapped.authFailed) await this.health.authFailed(mapped.error.message);
       throw mapped.error;
+    } finally {
+      release?.();
     }
   }
 }

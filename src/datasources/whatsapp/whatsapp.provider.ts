@@ -50,7 +50,16 @@ export const whatsappProvider = defineProvider({
   // No business number connected: the organization sends from the platform's shared number.
   sharedAccount: true,
   sharedAccountKey: (e) => sharedNumber(e),
-  createDataSource({ env, account, logger, health, shared }) {
+  // Twilio refuses with 429 / 20429 past the account's REST concurrency. PROVIDER-FACTS.md has the
+  // error, not the number: 100 concurrent requests is the commonly cited default (unconfirmed); set
+  // the account's with PROVIDER_QUOTAS. Counted per instance.
+  quota: {
+    scope: 'credential',
+    windowSeconds: 1,
+    concurrency: 100,
+    source: 'https://www.twilio.com/docs/api/errors/20429',
+  },
+  createDataSource({ env, account, logger, health, shared, quota }) {
     const client = shared('twilio-client', () =>
       createTwilioClient({
         accountSid: env.TWILIO_ACCOUNT_SID,
@@ -70,6 +79,7 @@ export const whatsappProvider = defineProvider({
       },
       health,
       logger.child({ provider: 'whatsapp' }),
+      quota,
     );
   },
   testConnection: (dataSource) => dataSource.ping(),
