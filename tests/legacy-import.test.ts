@@ -199,6 +199,7 @@ test('a real run imports, verifies under the admin credentials, audits each row;
     expect.objectContaining({
       action: 'legacy.import',
       actorId: 'importer',
+      actorRole: 'importer',
       provider: 'SHOPIFY',
       accountKey: 'acme-store',
       outcome: 'OK',

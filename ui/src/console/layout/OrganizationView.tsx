@@ -22,8 +22,7 @@ export function OrganizationView({
 }) {
   return (
     <>
-      {/* Every read of another organization is audited: the support view reloads only on request. */}
-      <ProvidersSection orgId={orgId} canAdmin={mode === 'admin'} autoReload={mode !== 'support'} />
+      <ProvidersSection orgId={orgId} canAdmin={mode === 'admin'} />
       <ConversationsSection orgId={orgId} token={token} canReply={mode !== 'support'} />
       <BillingCard orgId={orgId} canAdmin={mode === 'admin'} />
       {mode !== 'member' && <FailedWebhooks orgId={orgId} canReplay={mode === 'admin'} />}
