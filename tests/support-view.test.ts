@@ -77,7 +77,7 @@ test('the support queries are refused to an organization’s own administrator',
   for (const query of [ATTENTION, '{ organizations { id } }']) {
     const { body } = await gw.graphql(query, {}, admin);
     expect(body.data).toBeNull();
-    expect(body.errors[0].extensions.code).toBe('FORBIDDEN');
+    expect(body.errors![0]!.extensions!.code).toBe('FORBIDDEN');
   }
 });
 
