@@ -102,9 +102,9 @@ test('organizations are found by name or id; the search text is never a pattern'
   expect((await search('n_')).data.organizations.map((o: any) => o.id)).toEqual([org]);
   expect((await search(other)).data.organizations.map((o: any) => o.id)).toEqual([other]);
   const bad = await search('zebra\u0000');
-  expect(bad.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  expect(bad.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
   const huge = await search('z'.repeat(5000));
-  expect(huge.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  expect(huge.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
 });
 
 test('the audit log filters by provider and by outcome', async () => {
