@@ -58,13 +58,13 @@ async function typeHeaders(page: Page, headers: string) {
 }
 
 /** Opens the playground, recording every request the page makes. */
-async function openPlayground() {
+async function openPlayground(url = gw.url) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const requests: string[] = [];
   page.on('request', (request) => requests.push(request.url()));
   // Chromium's navigation asks for text/html: the gateway answers with the page, not with GraphQL.
-  await page.goto(`${gw.url}/graphql`);
+  await page.goto(`${url}/graphql`);
   await page.locator('.graphiql-container').waitFor({ timeout: UI_TIMEOUT });
   await queryEditor(page).waitFor({ timeout: UI_TIMEOUT });
   return { page, context, requests };
@@ -146,6 +146,22 @@ describeInBrowser(`playground (${ENGINE})`, () => {
       expect(offOrigin(requests)).toEqual([]);
     } finally {
       await context.close();
+    }
+  });
+
+  test('without the development secret the headers editor says how to get a token, and a run without one is refused', async () => {
+    const plain = await startTestGateway();
+    const { page, context, requests } = await openPlayground(plain.url);
+    try {
+      await waitForText(headersEditor(page), /npm run token[\s\S]*"Authorization": "Bearer <token>"/);
+      await page.getByRole('button', { name: /Execute query/ }).click();
+      await page.getByRole('menuitem', { name: 'Viewer' }).click();
+      await waitForText(responseEditor(page), /"code": "UNAUTHENTICATED"/);
+      await screenshot(page, 'playground-no-token');
+      expect(requests).toContain(`${plain.url}/auth/dev-token`);
+    } finally {
+      await context.close();
+      await plain.close();
     }
   });
 
