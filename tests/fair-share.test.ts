@@ -8,6 +8,7 @@ import { FairShare, decide } from '../src/services/fair-share';
 import { capacityOf } from '../src/services/provider-quota';
 import { CUSTOMER_ID, startKustomerSimulator, type KustomerSimulator } from './support/kustomer-simulator';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
+import { startOpenAiSimulator } from './support/openai-simulator';
 
 const silent = pino({ level: 'silent' });
 
@@ -254,6 +255,52 @@ const redisUrl = process.env.TEST_REDIS_URL;
       await a.close();
       await b.close();
       await sim.close();
+    }
+  });
+});
+
+describe("OpenAI: the platform key's tokens per minute", () => {
+  test('a completion is charged its estimate before the call and settled with the usage after', async () => {
+    const openai = await startOpenAiSimulator();
+    // 1,200 tokens a minute: 1,080 handed out. A completion is estimated at its prompt / 4 plus
+    // AI_MAX_OUTPUT_TOKENS (500), so two unsettled estimates would not fit one organization's share.
+    const gw = await startTestGateway({
+      OPENAI_API_KEY: openai.apiKey,
+      OPENAI_BASE_URL: openai.baseUrl,
+      PROVIDER_QUOTAS: JSON.stringify({ openai: { tokensPerMinute: 1200 } }),
+    }).catch(async (error: unknown) => {
+      await openai.close();
+      throw error;
+    });
+    const org = newOrgId();
+    const complete = () =>
+      gw.gateway.services.ai.complete({
+        organizationId: org,
+        conversationId: null,
+        requestId: `req-${Math.random().toString(36).slice(2)}`,
+        logger: gw.gateway.services.logger,
+        messages: [{ role: 'user', content: 'Where is my parcel?' }],
+      });
+    try {
+      // All within one minute.
+      if (Date.now() % 60_000 > 45_000)
+        await new Promise((r) => setTimeout(r, 61_000 - (Date.now() % 60_000)));
+      openai.enqueue({ content: 'Soon.', usage: { prompt_tokens: 20, completion_tokens: 5 } });
+      await complete();
+      openai.enqueue({ content: 'Tomorrow.', usage: { prompt_tokens: 20, completion_tokens: 5 } });
+      await complete(); // passes only because the first estimate was settled down to 25 tokens
+      openai.enqueue({ content: 'A long answer.', usage: { prompt_tokens: 600, completion_tokens: 400 } });
+      await complete();
+      const sent = openai.chatRequests().length;
+      await expect(complete()).rejects.toMatchObject({
+        code: 'RATE_LIMITED',
+        extensions: { retryAfterMs: expect.any(Number) },
+      });
+      expect(openai.chatRequests()).toHaveLength(sent); // refused before OpenAI saw it
+      expect(openai.violations).toEqual([]);
+    } finally {
+      await gw.close();
+      await openai.close();
     }
   });
 });
