@@ -154,7 +154,10 @@ describe('estimate and ceiling', () => {
   });
 });
 
-describe('per-organization Shopify budget', () => {
+const redisUrl = process.env.TEST_REDIS_URL;
+const budgetStores: Array<[string, string | undefined]> = [['in memory', undefined]];
+if (redisUrl) budgetStores.push(['shared through Redis', redisUrl]);
+describe.each(budgetStores)('per-organization Shopify budget (%s)', (_name, redis) => {
   let sim: ShopifySimulator;
   let gw: TestGateway;
 
@@ -166,6 +169,9 @@ describe('per-organization Shopify budget', () => {
       SHOPIFY_API_BASE_URL: sim.baseUrlTemplate,
       // Shopify's 1,200 calls a minute × 0.35 = 420 per organization.
       RATE_LIMIT_SCALE: '0.35',
+      // A hundred calls in flight on a busy machine: no deadline should turn one into an error here.
+      UPSTREAM_TIMEOUT_MS: '30000',
+      ...(redis ? { REDIS_URL: redis } : {}),
     });
   });
   afterAll(async () => {
@@ -182,9 +188,11 @@ describe('per-organization Shopify budget', () => {
     sim.reset();
 
     const results = await Promise.all(Array.from({ length: 5 }, () => gw.graphql(HUNDRED, {}, busy)));
-    const codes = results.map((r) => r.body.errors?.[0]?.extensions?.code ?? 'OK');
-    expect(codes.filter((c) => c === 'OK')).toHaveLength(4);
-    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(1);
+    const outcomes = results.map((r) => {
+      const error = r.body.errors?.[0];
+      return error ? `${error.extensions?.code}: ${error.message}` : 'OK';
+    });
+    expect(outcomes.sort()).toEqual(['OK', 'OK', 'OK', 'OK', expect.stringMatching(/^RATE_LIMITED: /)]);
     const refused = results.find((r) => r.body.errors)!;
     expect(refused.status).toBe(429);
     expect(refused.body.data).toBeUndefined();
@@ -195,6 +203,38 @@ describe('per-organization Shopify budget', () => {
 
     const other = await gw.graphql(HUNDRED, {}, quiet);
     expect(other.body.errors).toBeUndefined();
+  });
+
+  test('a mutation that does not fit is refused by its field, before its call, and audited as DENIED', async () => {
+    const org = newOrgId();
+    sim.reset();
+    const member = await connect(gw, org, `tight-${redis ? 'r' : 'm'}`);
+    const admin = await gw.token(org, 'admin');
+    const used = sim.graphqlCalls(); // the connection's calls, charged after they were made
+    expect(used).toBeLessThan(19);
+    sim.reset();
+    // 4 × 100 and a filler of the rest (1 + (19 - used)) take the whole 420 while they run.
+    const filler = shop(`customers(first: ${19 - used}) { edges { node { id orders(first: 1) { id } } } }`);
+    const running = Promise.all(
+      [...Array.from({ length: 4 }, () => HUNDRED), filler].map((q) => gw.graphql(q, {}, member)),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { status, body } = await gw.graphql(
+      `mutation { createShopifyDraftOrder(input: { lineItems: [{ variantId: "1", quantity: 1 }] }) { draftOrder { id } } }`,
+      {},
+      admin,
+    );
+    expect(status).toBe(200);
+    expect(body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(body.errors?.[0]?.path).toEqual(['createShopifyDraftOrder']);
+    expect((await running).every((r) => r.body.errors === undefined)).toBe(true);
+    expect(sim.requests.some((r) => r.query?.includes('draftOrderCreate'))).toBe(false);
+    // Reads are audited too (one row per operation): find the mutation's own row.
+    expect(await gw.auditLog(admin, 10, 'action outcome errorCode')).toContainEqual({
+      action: 'shopify.draft_order.create',
+      outcome: 'DENIED',
+      errorCode: 'RATE_LIMITED',
+    });
   });
 
   test('the estimate is reconciled with the calls made: what was not used is given back', async () => {

@@ -1,3 +1,5 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
 
 /**
@@ -58,6 +60,29 @@ describe.each<[string, Record<string, string>]>([
     );
     expect(arg.body.errors?.[0]?.message).toMatch(/Unknown argument "frist"/);
     if (production) expect(arg.body.errors?.[0]?.message).not.toMatch(/Did you mean/);
+  });
+
+  test(`over WebSocket a misspelled field ${production ? 'gets no suggestion' : 'may get a suggestion'} either`, async () => {
+    const client = createClient({
+      url: `${gw.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { token },
+      retryAttempts: 0,
+    });
+    try {
+      const errors = await new Promise<unknown>((resolve) => {
+        client.subscribe(
+          { query: `subscription { messageEventz { __typename } }` },
+          { next: (value) => resolve(value.errors), error: resolve, complete: () => resolve(undefined) },
+        );
+      });
+      const text = JSON.stringify(errors);
+      expect(text).toMatch(/Cannot query field \\"messageEventz\\" on type \\"Subscription\\"/);
+      if (production) expect(text).not.toMatch(/Did you mean/);
+      else expect(text).toMatch(/Did you mean/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   test('a document with more than 50 directives is QUERY_TOO_COMPLEX (graphql-armor)', async () => {

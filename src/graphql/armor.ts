@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import type { ValidationContext, ValidationRule } from 'graphql';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import { GatewayError } from '../errors/gateway-error';
 import type { GatewayContext } from './context';
 import { toGraphQLError } from './graphql-error';
@@ -41,4 +41,31 @@ export function armorProtection(options: { production: boolean }): {
     plugins: armor.plugins as ApolloServerPlugin<GatewayContext>[],
     validationRules: armor.validationRules,
   };
+}
+
+/** graphql-armor's mask, for the graphql-ws path where Apollo's plugins do not run. */
+const SUGGESTION = /Did you mean ".+"/g;
+const MASK = '[Suggestion hidden]';
+
+/**
+ * Validation errors as the HTTP path answers them (Apollo adds the code there): with
+ * GRAPHQL_VALIDATION_FAILED, so formatError passes them on rather than masking them, and without
+ * field suggestions in production, as armor's plugin rewrites them on HTTP.
+ */
+export function asValidationErrors(
+  errors: readonly GraphQLError[],
+  options: { production: boolean },
+): GraphQLError[] {
+  return errors.map((error) => {
+    const hide = options.production && error.message.includes('Did you mean');
+    if (error.extensions.code && !hide) return error;
+    return new GraphQLError(hide ? error.message.replace(SUGGESTION, MASK) : error.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      originalError: error.originalError,
+      extensions: { code: 'GRAPHQL_VALIDATION_FAILED', ...error.extensions },
+    });
+  });
 }

@@ -17,6 +17,7 @@ import { formatError } from '../errors/format-error';
 import { GatewayError } from '../errors/gateway-error';
 import type { Logger } from '../observability/logger';
 import type { Services } from '../services/services';
+import { armorProtection, asValidationErrors } from './armor';
 import { complexityRule } from './complexity.rule';
 import { createContext } from './context';
 
@@ -47,7 +48,9 @@ function bearerOf(params: Readonly<Record<string, unknown>> | undefined): string
  */
 export function attachSubscriptions(server: Server, host: SubscriptionHost): WebSocketServer {
   const { services } = host;
-  const rules: readonly ValidationRule[] = [...specifiedRules, complexityRule()];
+  const production = services.config.NODE_ENV === 'production';
+  const armor = armorProtection({ production });
+  const rules: readonly ValidationRule[] = [...specifiedRules, complexityRule(), ...armor.validationRules];
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (extra: object) => {
@@ -59,7 +62,9 @@ export function attachSubscriptions(server: Server, host: SubscriptionHost): Web
   const disposable = useServer(
     {
       schema: host.schema,
-      validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, rules),
+      validate: (schema: GraphQLSchema, document: DocumentNode) => {
+        return asValidationErrors(validate(schema, document, rules), { production });
+      },
       async onConnect(ctx) {
         const connectionId = randomUUID();
         const logger = services.logger.child({ connectionId, transport: 'ws' });
