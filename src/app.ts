@@ -137,7 +137,7 @@ export function createServices(config: Config, db: Db, logger: Logger): Services
     audit,
     support: new SupportRepo(db),
     runtime,
-    integrations: new IntegrationsService(integrationsRepo, runtime),
+    integrations: new IntegrationsService(integrationsRepo, runtime, config.ACCOUNT_CLAIM_POLICY),
     integrationChanges,
     rateLimits: new RateLimits({ scale: config.RATE_LIMIT_SCALE, redisUrl: config.REDIS_URL }, logger),
     fairShare,

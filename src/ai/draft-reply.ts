@@ -1,4 +1,4 @@
-import type { IntegrationsRepo } from '../db/integrations.repo';
+import { holdsAccount, type IntegrationsRepo } from '../db/integrations.repo';
 import type { ShopifyDataSource } from '../datasources/shopify/shopify.datasource';
 import { GatewayError, isGatewayError } from '../errors/gateway-error';
 import type { ConversationRow, ConversationsRepo } from '../messaging/conversations.repo';
@@ -136,7 +136,7 @@ export class ReplyDrafter {
   /** The organization's connected Shopify, or undefined (then the model gets no Shopify tools). */
   private async shopifyOf(organizationId: string, logger: Logger): Promise<ShopifyDataSource | undefined> {
     const rows = await this.integrations.listForOrganization(organizationId);
-    const row = rows.find((r) => r.provider === 'shopify' && r.status !== 'disconnected');
+    const row = rows.find((r) => r.provider === 'shopify' && holdsAccount(r));
     if (!row) return undefined;
     try {
       return this.runtime.dataSourceFor(

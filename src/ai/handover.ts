@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { IntegrationsRepo } from '../db/integrations.repo';
+import { holdsAccount, type IntegrationsRepo } from '../db/integrations.repo';
 import type { KustomerDataSource } from '../datasources/kustomer/kustomer.datasource';
 import { isGatewayError } from '../errors/gateway-error';
 import type { ConversationRow, ConversationsRepo, MessageRow } from '../messaging/conversations.repo';
@@ -84,7 +84,7 @@ export class Handover {
     logger: Logger,
   ): Promise<string | null> {
     const rows = await this.integrations.listForOrganization(conversation.organization_id);
-    const row = rows.find((r) => r.provider === 'kustomer' && r.status !== 'disconnected');
+    const row = rows.find((r) => r.provider === 'kustomer' && holdsAccount(r));
     if (!row) return null;
     try {
       const kustomer = this.runtime.dataSourceFor(

@@ -102,6 +102,13 @@ const baseSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * Who may claim a provider account (store name, subdomain, page id, number): `open`, the first
+   * organization to connect it; `approval`, a new connection stays PENDING until a platform admin
+   * approves it, or the organization proves control where the provider allows (README "Who may claim
+   * an account").
+   */
+  ACCOUNT_CLAIM_POLICY: z.enum(['open', 'approval']).default('open'),
   /** What a past-due or unpaid subscription blocks: nothing, mutations, or every operation. */
   BILLING_PAST_DUE_POLICY: z.enum(['allow', 'read_only', 'block']).default('allow'),
   /** Where Checkout and the Billing Portal send the user back (the admin page); PUBLIC_BASE_URL without it. */

@@ -6,6 +6,8 @@ import type { Logger } from '../observability/logger';
 import type { ProviderWebhooks } from '../webhooks/webhook.types';
 import type { QuotaGate } from '../services/fair-share';
 import type { ProviderQuota } from '../services/provider-quota';
+import type { ProviderScopes, ScopeGate } from '../services/provider-scopes';
+import type { ClaimProof } from '../services/account-claims';
 
 /** Lowercase provider ids as stored in `integrations.provider`: the registry's keys. */
 export type { ProviderId } from './registry';
@@ -34,6 +36,8 @@ export interface DataSourceDeps<Env, Account> {
   shared: <T>(key: string, create: () => T) => T;
   /** This organization's fair share of the provider's quota (src/services/fair-share.ts). */
   quota: QuotaGate;
+  /** Refuses a call whose scope the credentials lack, before it is sent (services/provider-scopes.ts). */
+  scopes: ScopeGate;
 }
 
 /**
@@ -58,6 +62,11 @@ export interface ProviderAdapter<
   envVars: readonly string[];
   /** What the provider offers an organization, in words (the seed's feature list). */
   features: readonly string[];
+  /**
+   * The scopes the seed asks for and the ones each feature needs, and how to read what the
+   * credentials were granted (testIntegration's scope report). Absent: the provider has no scopes.
+   */
+  scopes?: ProviderScopes<NoInfer<DataSource>>;
   account: {
     /** What the organization types to connect, as data (empty when it gives nothing). */
     fields: readonly AccountFieldSpec[];
@@ -73,6 +82,11 @@ export interface ProviderAdapter<
    * budget organizations share fairly. Absent: no shared quota is counted.
    */
   quota?: ProviderQuota;
+  /**
+   * How an organization proves it controls the account (ACCOUNT_CLAIM_POLICY=approval), where the
+   * provider allows it; absent, only a platform administrator can approve a pending claim.
+   */
+  claimProof?: ClaimProof<NoInfer<Account>, NoInfer<DataSource>>;
   /** One cheap authenticated call that proves the account is reachable with the admin credentials. */
   testConnection?(dataSource: DataSource): Promise<void>;
   /** Verifier, extractor and handler of the provider's webhooks (`POST /webhooks/<id>`); 404 without. */

@@ -2,7 +2,15 @@ import type { Db } from './database';
 import type { RowsCache } from './rows-cache';
 import type { ProviderId } from '../datasources/types';
 
-export type IntegrationStatusValue = 'connected' | 'disconnected' | 'error';
+export type IntegrationStatusValue = 'connected' | 'disconnected' | 'error' | 'pending';
+
+/**
+ * Whether a row holds its account: connected, or in error but still claiming it. A disconnected row
+ * holds nothing, and a pending one (ACCOUNT_CLAIM_POLICY=approval) not yet: no provider calls, no
+ * webhooks.
+ */
+export const holdsAccount = (row: Pick<IntegrationRow, 'status'>): boolean =>
+  row.status === 'connected' || row.status === 'error';
 
 export interface IntegrationRow {
   id: string;
@@ -15,6 +23,8 @@ export interface IntegrationRow {
   last_synced_at: Date | null;
   sync_status: string | null;
   error_message: string | null;
+  /** Set while pending: the value that proves control of the account where the provider allows. */
+  claim_token?: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -65,39 +75,98 @@ export class IntegrationsRepo {
     provider: ProviderId,
     accountIdentifier: Record<string, unknown>,
     accountKey: string,
+    claim: { status: 'connected' } | { status: 'pending'; token: string } = { status: 'connected' },
   ): Promise<IntegrationRow> {
     const row = await this.write(organizationId, async (db) => {
+      if (claim.status === 'pending') {
+        // A pending row holds no claim, but an account another organization holds must still be
+        // refused now: claim it in a transaction (the index decides, whatever the timing and whatever
+        // rows this organization may see), then step back to pending before anyone sees it connected.
+        return db.transaction(async (trx) => {
+          const claimed = await this.upsert(trx, organizationId, provider, accountIdentifier, accountKey);
+          const [pending] = await trx('integrations')
+            .where({ id: claimed!.id })
+            .update({ status: 'pending', claim_token: claim.token })
+            .returning('*');
+          return pending as IntegrationRow | undefined;
+        });
+      }
+      return this.upsert(db, organizationId, provider, accountIdentifier, accountKey);
+    });
+    if (!row) throw new Error('insert returned no row');
+    return row;
+  }
+
+  private async upsert(
+    db: Db,
+    organizationId: string,
+    provider: ProviderId,
+    accountIdentifier: Record<string, unknown>,
+    accountKey: string,
+  ): Promise<IntegrationRow | undefined> {
+    try {
+      const [inserted] = await db('integrations')
+        .insert({
+          organization_id: organizationId,
+          provider,
+          status: 'connected',
+          account_identifier: JSON.stringify(accountIdentifier),
+          account_key: accountKey,
+          connected_at: db.fn.now(),
+          sync_status: null,
+          error_message: null,
+          claim_token: null,
+        })
+        .onConflict(['organization_id', 'provider'])
+        .merge([
+          'status',
+          'account_identifier',
+          'account_key',
+          'connected_at',
+          'sync_status',
+          'error_message',
+          'last_synced_at',
+          'claim_token',
+        ])
+        .returning('*');
+      return inserted as IntegrationRow | undefined;
+    } catch (error) {
+      if (isClaimConflict(error)) throw new AccountClaimedError();
+      throw error;
+    }
+  }
+
+  /**
+   * Ends a pending claim: `approve` makes it connected (failing with AccountClaimedError when another
+   * organization holds the account by now), `reject` disconnects it with why. Undefined when the
+   * organization has no pending claim for the provider.
+   */
+  async settleClaim(
+    organizationId: string,
+    provider: ProviderId,
+    decision: { approve: true } | { approve: false; message: string },
+  ): Promise<IntegrationRow | undefined> {
+    return this.write(organizationId, async (db) => {
       try {
-        const [inserted] = await db('integrations')
-          .insert({
-            organization_id: organizationId,
-            provider,
-            status: 'connected',
-            account_identifier: JSON.stringify(accountIdentifier),
-            account_key: accountKey,
-            connected_at: db.fn.now(),
-            sync_status: null,
-            error_message: null,
-          })
-          .onConflict(['organization_id', 'provider'])
-          .merge([
-            'status',
-            'account_identifier',
-            'account_key',
-            'connected_at',
-            'sync_status',
-            'error_message',
-            'last_synced_at',
-          ])
+        const [row] = await db('integrations')
+          .where({ organization_id: organizationId, provider, status: 'pending' })
+          .update(
+            decision.approve
+              ? { status: 'connected', claim_token: null, error_message: null, updated_at: db.fn.now() }
+              : {
+                  status: 'disconnected',
+                  claim_token: null,
+                  error_message: decision.message,
+                  updated_at: db.fn.now(),
+                },
+          )
           .returning('*');
-        return inserted as IntegrationRow | undefined;
+        return row as IntegrationRow | undefined;
       } catch (error) {
         if (isClaimConflict(error)) throw new AccountClaimedError();
         throw error;
       }
     });
-    if (!row) throw new Error('insert returned no row');
-    return row;
   }
 
   async disconnect(organizationId: string, provider: ProviderId): Promise<IntegrationRow | undefined> {
@@ -106,6 +175,7 @@ export class IntegrationsRepo {
         .where({ organization_id: organizationId, provider })
         .update({
           status: 'disconnected',
+          claim_token: null,
           error_message: null,
           sync_status: null,
           updated_at: db.fn.now(),

@@ -21,6 +21,12 @@ export interface SupportAttentionItemRow {
   failedWebhookEvents: number;
 }
 
+/** What PendingIntegrationClaim resolves from. */
+export interface PendingIntegrationClaimRow {
+  integration: IntegrationRow;
+  organizationName: string;
+}
+
 /** What OrganizationSummary resolves from. */
 export type OrganizationSummaryRow = OrganizationRow;
 
@@ -79,6 +85,20 @@ export class SupportRepo {
       recentFailures: Number(failures ?? 0),
       lastFailureAt: last_failure_at,
       failedWebhookEvents: Number(failed_events ?? 0),
+    }));
+  }
+
+  /** Claims waiting for approval (ACCOUNT_CLAIM_POLICY=approval), oldest first. */
+  async pendingClaims(limit: number): Promise<PendingIntegrationClaimRow[]> {
+    const rows = (await this.db('integrations as i')
+      .join('organizations as o', 'o.id', 'i.organization_id')
+      .select('i.*', 'o.name as organization_name')
+      .where('i.status', 'pending')
+      .orderBy([{ column: 'i.connected_at' }, { column: 'i.id' }])
+      .limit(limit)) as Array<IntegrationRow & { organization_name: string }>;
+    return rows.map(({ organization_name, ...integration }) => ({
+      integration,
+      organizationName: organization_name,
     }));
   }
 

@@ -9,6 +9,14 @@ export const ERROR_CODES = {
   NOT_FOUND: { outcome: 'error', message: 'Not found.' },
   PROVIDER_NOT_CONFIGURED: { outcome: 'error', message: 'This provider is not configured on the gateway.' },
   INTEGRATION_NOT_CONNECTED: { outcome: 'error', message: 'This integration is not connected.' },
+  INTEGRATION_PENDING_APPROVAL: {
+    outcome: 'denied',
+    message: 'This integration waits for a platform administrator to approve the claim on the account.',
+  },
+  PROVIDER_SCOPE_MISSING: {
+    outcome: 'denied',
+    message: "The provider has not granted the gateway's credentials a scope this call needs.",
+  },
   ACCOUNT_ALREADY_CONNECTED: {
     outcome: 'denied',
     message: 'This account is already connected to another organization.',

@@ -356,8 +356,28 @@ export type DraftReplyUsage = {
   outputTokens: Scalars['Int']['output'];
 };
 
+/** What one feature of a provider needs the platform's credentials to be granted. */
+export type FeatureScopes = {
+  __typename?: 'FeatureScopes';
+  feature: Scalars['String']['output'];
+  scopes: Array<Scalars['String']['output']>;
+};
+
 /** One member per provider, each from its own SDL file. */
 export type Integration = KlaviyoIntegration | KustomerIntegration | MessengerIntegration | OpenAiIntegration | ShopifyIntegration | StripeIntegration | WhatsAppIntegration;
+
+/** A pending claim as the claiming organization sees it. */
+export type IntegrationClaim = {
+  __typename?: 'IntegrationClaim';
+  /** What the organization can do to prove control, in words; null when only a platform administrator can approve. */
+  proof?: Maybe<Scalars['String']['output']>;
+  provider: Provider;
+  /** When the organization asked for the account. */
+  requestedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: IntegrationStatus;
+  /** The value to set where `proof` says; null when the provider allows no proof. */
+  token?: Maybe<Scalars['String']['output']>;
+};
 
 /** The fields every integration type carries. */
 export type IntegrationCommon = {
@@ -380,6 +400,8 @@ export type IntegrationCommon = {
 
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
+  /** Set while the integration is PENDING: how to prove control, or that a platform administrator must approve. */
+  claim?: Maybe<IntegrationClaim>;
   /**
    * Set when the action answered but reports a failure: a connection test that failed gives its stable
    * code here (e.g. UPSTREAM_AUTH_FAILED, PROVIDER_NOT_CONFIGURED), with the integration in ERROR and
@@ -387,12 +409,16 @@ export type IntegrationPayload = {
    */
   errorCode?: Maybe<Scalars['String']['output']>;
   integration: Integration;
+  /** Set by `testIntegration` for providers with scopes: what was granted against what the features need. */
+  scopes?: Maybe<ScopeReport>;
 };
 
 export type IntegrationStatus =
   | 'CONNECTED'
   | 'DISCONNECTED'
-  | 'ERROR';
+  | 'ERROR'
+  /** Waits for a platform administrator's approval or the organization's proof of control; provider calls answer INTEGRATION_PENDING_APPROVAL. */
+  | 'PENDING';
 
 export type KlaviyoCampaign = {
   __typename?: 'KlaviyoCampaign';
@@ -1160,6 +1186,13 @@ export type MessengerIntegration = IntegrationCommon & {
   syncStatus?: Maybe<Scalars['String']['output']>;
 };
 
+/** A scope the credentials lack, and the features (ProviderInfo.features) that need it. */
+export type MissingScope = {
+  __typename?: 'MissingScope';
+  features: Array<Scalars['String']['output']>;
+  scope: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -1167,6 +1200,11 @@ export type Mutation = {
    * /v1/notes), with the admin key.
    */
   addKustomerNote: AddKustomerNotePayload;
+  /**
+   * Approves an organization's pending claim: the integration becomes CONNECTED. ACCOUNT_ALREADY_CONNECTED
+   * when another organization holds the account by now; NOT_FOUND without a pending claim.
+   */
+  approveIntegrationClaim: IntegrationPayload;
   /** Cancels the subscription at the end of the period; the URL is the billing page to return to. */
   cancelSubscriptionAtPeriodEnd: BillingRedirectPayload;
   /**
@@ -1194,6 +1232,8 @@ export type Mutation = {
   markConversationRead: MarkConversationReadPayload;
   /** A Stripe Billing Portal session (payment methods, invoices, plan changes); send the user to the URL. */
   openBillingPortal: BillingRedirectPayload;
+  /** Rejects an organization's pending claim: the integration becomes DISCONNECTED with the reason as its errorMessage. */
+  rejectIntegrationClaim: IntegrationPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
@@ -1227,11 +1267,24 @@ export type Mutation = {
    * /api/profile-import; the client API's profile endpoint answers 202 without the profile).
    */
   upsertKlaviyoProfile: UpsertKlaviyoProfilePayload;
+  /**
+   * Reads the organization's proof of control (Shopify: the shop metafield `switchboard.claim_token`
+   * equal to the claim's token) and approves the pending claim when it is there. Otherwise the payload's
+   * errorCode is INTEGRATION_PENDING_APPROVAL and the claim says what is missing. `testIntegration` on a
+   * PENDING integration does the same first.
+   */
+  verifyIntegrationClaim: IntegrationPayload;
 };
 
 
 export type MutationAddKustomerNoteArgs = {
   input: AddKustomerNoteInput;
+};
+
+
+export type MutationApproveIntegrationClaimArgs = {
+  organizationId: Scalars['ID']['input'];
+  provider: Provider;
 };
 
 
@@ -1267,6 +1320,13 @@ export type MutationDraftReplyArgs = {
 
 export type MutationMarkConversationReadArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationRejectIntegrationClaimArgs = {
+  organizationId: Scalars['ID']['input'];
+  provider: Provider;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1312,6 +1372,11 @@ export type MutationUpdateAiSettingsArgs = {
 
 export type MutationUpsertKlaviyoProfileArgs = {
   input: UpsertKlaviyoProfileInput;
+};
+
+
+export type MutationVerifyIntegrationClaimArgs = {
+  provider: Provider;
 };
 
 /**
@@ -1444,6 +1509,17 @@ export type PageInfo = {
   startCursor?: Maybe<Scalars['String']['output']>;
 };
 
+/** A pending claim in the platform administrators' support view. */
+export type PendingIntegrationClaim = {
+  __typename?: 'PendingIntegrationClaim';
+  integration: Integration;
+  organizationId: Scalars['ID']['output'];
+  organizationName: Scalars['String']['output'];
+  /** Whether the provider lets the organization prove control itself (then it may approve itself first). */
+  proofAvailable: Scalars['Boolean']['output'];
+  requestedAt?: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type Postback = {
   __typename?: 'Postback';
   payload: Scalars['String']['output'];
@@ -1478,17 +1554,23 @@ export type ProviderInfo = {
   /** False when the card is a read-only view (Stripe shows the organization's billing): nothing to connect, test or disconnect. */
   connectable: Scalars['Boolean']['output'];
   displayName: Scalars['String']['output'];
+  /** What each feature needs; a call of a feature whose scope is missing is refused before it is sent. */
+  featureScopes: Array<FeatureScopes>;
   /** What the provider offers, in words. */
   features: Array<Scalars['String']['output']>;
   /** Names (never values) of the admin variables the platform has yet to set; empty when configured. */
   missingVariables: Array<Scalars['String']['output']>;
   provider: Provider;
+  /** The scopes the platform admin is asked to grant (the seed's list); empty for providers without scopes. */
+  requestedScopes: Array<Scalars['String']['output']>;
 };
 
 export type Query = {
   __typename?: 'Query';
   /** The plans startCheckout accepts. */
   billingPlans: Array<BillingPlan>;
+  /** The organization's pending claim on a provider's account; null when it has none. */
+  integrationClaim?: Maybe<IntegrationClaim>;
   /** The last import runs, newest first. */
   legacyImportRuns: Array<LegacyImportRun>;
   /**
@@ -1498,6 +1580,8 @@ export type Query = {
   organization: Organization;
   /** Organizations by name (case-insensitive substring of the name, or an exact id), alphabetically. */
   organizations: Array<OrganizationSummary>;
+  /** Pending claims across every organization, oldest first (the support view). */
+  pendingIntegrationClaims: Array<PendingIntegrationClaim>;
   /** Every provider, in display order. */
   providers: Array<ProviderInfo>;
   /** Integrations needing attention across every organization, those in ERROR first, then the most failures. */
@@ -1506,6 +1590,11 @@ export type Query = {
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
+};
+
+
+export type QueryIntegrationClaimArgs = {
+  provider: Provider;
 };
 
 
@@ -1522,6 +1611,11 @@ export type QueryOrganizationArgs = {
 export type QueryOrganizationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPendingIntegrationClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1555,6 +1649,24 @@ export type Role =
   | 'ADMIN'
   | 'MEMBER'
   | 'PLATFORM_ADMIN';
+
+/**
+ * Scope limitation: what the provider granted the platform's credentials, against what this gateway's
+ * features need (README "Scopes"). Read by `testIntegration` where the provider exposes it.
+ */
+export type ScopeReport = {
+  __typename?: 'ScopeReport';
+  /** The scopes the credentials were granted, as the provider names them (Shopify: `read_orders`). */
+  granted: Array<Scalars['String']['output']>;
+  /** Scopes some feature needs that were not granted: calls needing them answer PROVIDER_SCOPE_MISSING before they are sent. */
+  missing: Array<MissingScope>;
+  /** False when the provider gives no way to read the credentials' scopes; `summary` then says so and the lists are empty. */
+  readable: Scalars['Boolean']['output'];
+  /** The findings in words, one sentence each. */
+  summary: Array<Scalars['String']['output']>;
+  /** Granted scopes no feature of this gateway uses: least privilege says remove them. */
+  unused: Array<Scalars['String']['output']>;
+};
 
 export type SendMessageInput = {
   channel?: InputMaybe<Channel>;

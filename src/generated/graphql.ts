@@ -9,13 +9,15 @@ import type { ShopifyProductVariantModel, ShopifyProductModel, ShopifyOrderModel
 import type { WhatsAppTemplateModel, WhatsAppSenderStatusModel } from '../datasources/whatsapp/whatsapp.datasource';
 import type { AuditLogEntryRow } from '../db/audit.repo';
 import type { OrganizationRow } from '../db/organizations.repo';
-import type { SupportAttentionItemRow, OrganizationSummaryRow } from '../db/support.repo';
+import type { SupportAttentionItemRow, PendingIntegrationClaimRow, OrganizationSummaryRow } from '../db/support.repo';
 import type { WebhookEventRow } from '../db/webhook-events.repo';
 import type { LegacyImportRunRow } from '../legacy/import-runs.repo';
 import type { ConversationRow, MessageRow } from '../messaging/conversations.repo';
 import type { MessageEventModel, ShopifyEventModel } from '../messaging/live-events';
 import type { AiSettingsModel } from '../resolvers/ai.resolvers';
 import type { OrganizationBillingModel } from '../resolvers/billing.resolvers';
+import type { IntegrationClaimModel } from '../services/account-claims';
+import type { IntegrationPayloadModel } from '../services/integrations.service';
 import type { IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 export type Maybe<T> = T | null;
@@ -376,8 +378,28 @@ export type DraftReplyUsage = {
   outputTokens: Scalars['Int']['output'];
 };
 
+/** What one feature of a provider needs the platform's credentials to be granted. */
+export type FeatureScopes = {
+  __typename?: 'FeatureScopes';
+  feature: Scalars['String']['output'];
+  scopes: Array<Scalars['String']['output']>;
+};
+
 /** One member per provider, each from its own SDL file. */
 export type Integration = KlaviyoIntegration | KustomerIntegration | MessengerIntegration | OpenAiIntegration | ShopifyIntegration | StripeIntegration | WhatsAppIntegration;
+
+/** A pending claim as the claiming organization sees it. */
+export type IntegrationClaim = {
+  __typename?: 'IntegrationClaim';
+  /** What the organization can do to prove control, in words; null when only a platform administrator can approve. */
+  proof: Maybe<Scalars['String']['output']>;
+  provider: Provider;
+  /** When the organization asked for the account. */
+  requestedAt: Maybe<Scalars['DateTime']['output']>;
+  status: IntegrationStatus;
+  /** The value to set where `proof` says; null when the provider allows no proof. */
+  token: Maybe<Scalars['String']['output']>;
+};
 
 /** The fields every integration type carries. */
 export type IntegrationCommon = {
@@ -400,6 +422,8 @@ export type IntegrationCommon = {
 
 export type IntegrationPayload = {
   __typename?: 'IntegrationPayload';
+  /** Set while the integration is PENDING: how to prove control, or that a platform administrator must approve. */
+  claim: Maybe<IntegrationClaim>;
   /**
    * Set when the action answered but reports a failure: a connection test that failed gives its stable
    * code here (e.g. UPSTREAM_AUTH_FAILED, PROVIDER_NOT_CONFIGURED), with the integration in ERROR and
@@ -407,12 +431,16 @@ export type IntegrationPayload = {
    */
   errorCode: Maybe<Scalars['String']['output']>;
   integration: Integration;
+  /** Set by `testIntegration` for providers with scopes: what was granted against what the features need. */
+  scopes: Maybe<ScopeReport>;
 };
 
 export type IntegrationStatus =
   | 'CONNECTED'
   | 'DISCONNECTED'
-  | 'ERROR';
+  | 'ERROR'
+  /** Waits for a platform administrator's approval or the organization's proof of control; provider calls answer INTEGRATION_PENDING_APPROVAL. */
+  | 'PENDING';
 
 export type KlaviyoCampaign = {
   __typename?: 'KlaviyoCampaign';
@@ -1180,6 +1208,13 @@ export type MessengerIntegration = IntegrationCommon & {
   syncStatus: Maybe<Scalars['String']['output']>;
 };
 
+/** A scope the credentials lack, and the features (ProviderInfo.features) that need it. */
+export type MissingScope = {
+  __typename?: 'MissingScope';
+  features: Array<Scalars['String']['output']>;
+  scope: Scalars['String']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -1187,6 +1222,11 @@ export type Mutation = {
    * /v1/notes), with the admin key.
    */
   addKustomerNote: AddKustomerNotePayload;
+  /**
+   * Approves an organization's pending claim: the integration becomes CONNECTED. ACCOUNT_ALREADY_CONNECTED
+   * when another organization holds the account by now; NOT_FOUND without a pending claim.
+   */
+  approveIntegrationClaim: IntegrationPayload;
   /** Cancels the subscription at the end of the period; the URL is the billing page to return to. */
   cancelSubscriptionAtPeriodEnd: BillingRedirectPayload;
   /**
@@ -1214,6 +1254,8 @@ export type Mutation = {
   markConversationRead: MarkConversationReadPayload;
   /** A Stripe Billing Portal session (payment methods, invoices, plan changes); send the user to the URL. */
   openBillingPortal: BillingRedirectPayload;
+  /** Rejects an organization's pending claim: the integration becomes DISCONNECTED with the reason as its errorMessage. */
+  rejectIntegrationClaim: IntegrationPayload;
   /**
    * Queues a stored event again (FAILED, DEAD, DONE or UNSUPPORTED; a platform administrator may also
    * replay an UNROUTED one, which routes it again). Only an administrator of the event's organization
@@ -1247,11 +1289,24 @@ export type Mutation = {
    * /api/profile-import; the client API's profile endpoint answers 202 without the profile).
    */
   upsertKlaviyoProfile: UpsertKlaviyoProfilePayload;
+  /**
+   * Reads the organization's proof of control (Shopify: the shop metafield `switchboard.claim_token`
+   * equal to the claim's token) and approves the pending claim when it is there. Otherwise the payload's
+   * errorCode is INTEGRATION_PENDING_APPROVAL and the claim says what is missing. `testIntegration` on a
+   * PENDING integration does the same first.
+   */
+  verifyIntegrationClaim: IntegrationPayload;
 };
 
 
 export type MutationAddKustomerNoteArgs = {
   input: AddKustomerNoteInput;
+};
+
+
+export type MutationApproveIntegrationClaimArgs = {
+  organizationId: Scalars['ID']['input'];
+  provider: Provider;
 };
 
 
@@ -1287,6 +1342,13 @@ export type MutationDraftReplyArgs = {
 
 export type MutationMarkConversationReadArgs = {
   conversationId: Scalars['ID']['input'];
+};
+
+
+export type MutationRejectIntegrationClaimArgs = {
+  organizationId: Scalars['ID']['input'];
+  provider: Provider;
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 
@@ -1332,6 +1394,11 @@ export type MutationUpdateAiSettingsArgs = {
 
 export type MutationUpsertKlaviyoProfileArgs = {
   input: UpsertKlaviyoProfileInput;
+};
+
+
+export type MutationVerifyIntegrationClaimArgs = {
+  provider: Provider;
 };
 
 /**
@@ -1464,6 +1531,17 @@ export type PageInfo = {
   startCursor: Maybe<Scalars['String']['output']>;
 };
 
+/** A pending claim in the platform administrators' support view. */
+export type PendingIntegrationClaim = {
+  __typename?: 'PendingIntegrationClaim';
+  integration: Integration;
+  organizationId: Scalars['ID']['output'];
+  organizationName: Scalars['String']['output'];
+  /** Whether the provider lets the organization prove control itself (then it may approve itself first). */
+  proofAvailable: Scalars['Boolean']['output'];
+  requestedAt: Maybe<Scalars['DateTime']['output']>;
+};
+
 export type Postback = {
   __typename?: 'Postback';
   payload: Scalars['String']['output'];
@@ -1498,17 +1576,23 @@ export type ProviderInfo = {
   /** False when the card is a read-only view (Stripe shows the organization's billing): nothing to connect, test or disconnect. */
   connectable: Scalars['Boolean']['output'];
   displayName: Scalars['String']['output'];
+  /** What each feature needs; a call of a feature whose scope is missing is refused before it is sent. */
+  featureScopes: Array<FeatureScopes>;
   /** What the provider offers, in words. */
   features: Array<Scalars['String']['output']>;
   /** Names (never values) of the admin variables the platform has yet to set; empty when configured. */
   missingVariables: Array<Scalars['String']['output']>;
   provider: Provider;
+  /** The scopes the platform admin is asked to grant (the seed's list); empty for providers without scopes. */
+  requestedScopes: Array<Scalars['String']['output']>;
 };
 
 export type Query = {
   __typename?: 'Query';
   /** The plans startCheckout accepts. */
   billingPlans: Array<BillingPlan>;
+  /** The organization's pending claim on a provider's account; null when it has none. */
+  integrationClaim: Maybe<IntegrationClaim>;
   /** The last import runs, newest first. */
   legacyImportRuns: Array<LegacyImportRun>;
   /**
@@ -1518,6 +1602,8 @@ export type Query = {
   organization: Organization;
   /** Organizations by name (case-insensitive substring of the name, or an exact id), alphabetically. */
   organizations: Array<OrganizationSummary>;
+  /** Pending claims across every organization, oldest first (the support view). */
+  pendingIntegrationClaims: Array<PendingIntegrationClaim>;
   /** Every provider, in display order. */
   providers: Array<ProviderInfo>;
   /** Integrations needing attention across every organization, those in ERROR first, then the most failures. */
@@ -1526,6 +1612,11 @@ export type Query = {
   unroutedWebhookEvents: WebhookEventConnection;
   /** The caller, as the gateway sees the token. */
   viewer: Viewer;
+};
+
+
+export type QueryIntegrationClaimArgs = {
+  provider: Provider;
 };
 
 
@@ -1542,6 +1633,11 @@ export type QueryOrganizationArgs = {
 export type QueryOrganizationsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type QueryPendingIntegrationClaimsArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -1575,6 +1671,24 @@ export type Role =
   | 'ADMIN'
   | 'MEMBER'
   | 'PLATFORM_ADMIN';
+
+/**
+ * Scope limitation: what the provider granted the platform's credentials, against what this gateway's
+ * features need (README "Scopes"). Read by `testIntegration` where the provider exposes it.
+ */
+export type ScopeReport = {
+  __typename?: 'ScopeReport';
+  /** The scopes the credentials were granted, as the provider names them (Shopify: `read_orders`). */
+  granted: Array<Scalars['String']['output']>;
+  /** Scopes some feature needs that were not granted: calls needing them answer PROVIDER_SCOPE_MISSING before they are sent. */
+  missing: Array<MissingScope>;
+  /** False when the provider gives no way to read the credentials' scopes; `summary` then says so and the lists are empty. */
+  readable: Scalars['Boolean']['output'];
+  /** The findings in words, one sentence each. */
+  summary: Array<Scalars['String']['output']>;
+  /** Granted scopes no feature of this gateway uses: least privilege says remove them. */
+  unused: Array<Scalars['String']['output']>;
+};
 
 export type SendMessageInput = {
   channel?: InputMaybe<Channel>;
@@ -2421,12 +2535,14 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DraftReplyPayload: ResolverTypeWrapper<DraftReplyPayload>;
   DraftReplyUsage: ResolverTypeWrapper<DraftReplyUsage>;
+  FeatureScopes: ResolverTypeWrapper<FeatureScopes>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Integration: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['Integration']>;
+  IntegrationClaim: ResolverTypeWrapper<IntegrationClaimModel>;
   IntegrationCommon: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['IntegrationCommon']>;
-  IntegrationPayload: ResolverTypeWrapper<Omit<IntegrationPayload, 'integration'> & { integration: ResolversTypes['Integration'] }>;
+  IntegrationPayload: ResolverTypeWrapper<IntegrationPayloadModel>;
   IntegrationStatus: IntegrationStatus;
   KlaviyoCampaign: ResolverTypeWrapper<KlaviyoCampaignModel>;
   KlaviyoCampaignConnection: ResolverTypeWrapper<Omit<KlaviyoCampaignConnection, 'edges'> & { edges: Array<ResolversTypes['KlaviyoCampaignEdge']> }>;
@@ -2486,6 +2602,7 @@ export type ResolversTypes = {
   MessageTemplate: ResolverTypeWrapper<MessageTemplate>;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: ResolverTypeWrapper<IntegrationRow>;
+  MissingScope: ResolverTypeWrapper<MissingScope>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   OpenAIConnectInput: OpenAiConnectInput;
   OpenAIIntegration: ResolverTypeWrapper<IntegrationRow>;
@@ -2493,6 +2610,7 @@ export type ResolversTypes = {
   OrganizationBilling: ResolverTypeWrapper<OrganizationBillingModel>;
   OrganizationSummary: ResolverTypeWrapper<OrganizationSummaryRow>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  PendingIntegrationClaim: ResolverTypeWrapper<PendingIntegrationClaimRow>;
   Postback: ResolverTypeWrapper<Postback>;
   Provider: Provider;
   ProviderInfo: ResolverTypeWrapper<ProviderInfoModel>;
@@ -2501,6 +2619,7 @@ export type ResolversTypes = {
   QuickReplyInput: QuickReplyInput;
   ReplayWebhookEventPayload: ResolverTypeWrapper<Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversTypes['WebhookEvent'] }>;
   Role: Role;
+  ScopeReport: ResolverTypeWrapper<ScopeReport>;
   SendMessageInput: SendMessageInput;
   SendMessagePayload: ResolverTypeWrapper<Omit<SendMessagePayload, 'conversation' | 'message'> & { conversation: ResolversTypes['Conversation'], message: ResolversTypes['Message'] }>;
   ShopifyConnectInput: ShopifyConnectInput;
@@ -2593,12 +2712,14 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   DraftReplyPayload: DraftReplyPayload;
   DraftReplyUsage: DraftReplyUsage;
+  FeatureScopes: FeatureScopes;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Integration: ResolversUnionTypes<ResolversParentTypes>['Integration'];
+  IntegrationClaim: IntegrationClaimModel;
   IntegrationCommon: ResolversInterfaceTypes<ResolversParentTypes>['IntegrationCommon'];
-  IntegrationPayload: Omit<IntegrationPayload, 'integration'> & { integration: ResolversParentTypes['Integration'] };
+  IntegrationPayload: IntegrationPayloadModel;
   KlaviyoCampaign: KlaviyoCampaignModel;
   KlaviyoCampaignConnection: Omit<KlaviyoCampaignConnection, 'edges'> & { edges: Array<ResolversParentTypes['KlaviyoCampaignEdge']> };
   KlaviyoCampaignEdge: Omit<KlaviyoCampaignEdge, 'node'> & { node: ResolversParentTypes['KlaviyoCampaign'] };
@@ -2646,6 +2767,7 @@ export type ResolversParentTypes = {
   MessageTemplate: MessageTemplate;
   MessengerConnectInput: MessengerConnectInput;
   MessengerIntegration: IntegrationRow;
+  MissingScope: MissingScope;
   Mutation: Record<PropertyKey, never>;
   OpenAIConnectInput: OpenAiConnectInput;
   OpenAIIntegration: IntegrationRow;
@@ -2653,12 +2775,14 @@ export type ResolversParentTypes = {
   OrganizationBilling: OrganizationBillingModel;
   OrganizationSummary: OrganizationSummaryRow;
   PageInfo: PageInfo;
+  PendingIntegrationClaim: PendingIntegrationClaimRow;
   Postback: Postback;
   ProviderInfo: ProviderInfoModel;
   Query: Record<PropertyKey, never>;
   QuickReply: QuickReply;
   QuickReplyInput: QuickReplyInput;
   ReplayWebhookEventPayload: Omit<ReplayWebhookEventPayload, 'event'> & { event: ResolversParentTypes['WebhookEvent'] };
+  ScopeReport: ScopeReport;
   SendMessageInput: SendMessageInput;
   SendMessagePayload: Omit<SendMessagePayload, 'conversation' | 'message'> & { conversation: ResolversParentTypes['Conversation'], message: ResolversParentTypes['Message'] };
   ShopifyConnectInput: ShopifyConnectInput;
@@ -2901,8 +3025,21 @@ export type DraftReplyUsageResolvers<ContextType = GatewayContext, ParentType ex
   outputTokens?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type FeatureScopesResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['FeatureScopes'] = ResolversParentTypes['FeatureScopes']> = {
+  feature?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  scopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
 export type IntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Integration'] = ResolversParentTypes['Integration']> = {
   __resolveType: TypeResolveFn<'KlaviyoIntegration' | 'KustomerIntegration' | 'MessengerIntegration' | 'OpenAIIntegration' | 'ShopifyIntegration' | 'StripeIntegration' | 'WhatsAppIntegration', ParentType, ContextType>;
+};
+
+export type IntegrationClaimResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IntegrationClaim'] = ResolversParentTypes['IntegrationClaim']> = {
+  proof?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  requestedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['IntegrationStatus'], ParentType, ContextType>;
+  token?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type IntegrationCommonResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IntegrationCommon'] = ResolversParentTypes['IntegrationCommon']> = {
@@ -2910,8 +3047,10 @@ export type IntegrationCommonResolvers<ContextType = GatewayContext, ParentType 
 };
 
 export type IntegrationPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['IntegrationPayload'] = ResolversParentTypes['IntegrationPayload']> = {
+  claim?: Resolver<Maybe<ResolversTypes['IntegrationClaim']>, ParentType, ContextType>;
   errorCode?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+  scopes?: Resolver<Maybe<ResolversTypes['ScopeReport']>, ParentType, ContextType>;
 };
 
 export type KlaviyoCampaignResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['KlaviyoCampaign'] = ResolversParentTypes['KlaviyoCampaign']> = {
@@ -3257,8 +3396,14 @@ export type MessengerIntegrationResolvers<ContextType = GatewayContext, ParentTy
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
+export type MissingScopeResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['MissingScope'] = ResolversParentTypes['MissingScope']> = {
+  features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  scope?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   addKustomerNote?: Resolver<ResolversTypes['AddKustomerNotePayload'], ParentType, ContextType, RequireFields<MutationAddKustomerNoteArgs, 'input'>>;
+  approveIntegrationClaim?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationApproveIntegrationClaimArgs, 'organizationId' | 'provider'>>;
   cancelSubscriptionAtPeriodEnd?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType>;
   connectIntegration?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationConnectIntegrationArgs, 'input'>>;
   createKustomerConversation?: Resolver<ResolversTypes['KustomerConversationPayload'], ParentType, ContextType, RequireFields<MutationCreateKustomerConversationArgs, 'input'>>;
@@ -3268,6 +3413,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   draftReply?: Resolver<ResolversTypes['DraftReplyPayload'], ParentType, ContextType, RequireFields<MutationDraftReplyArgs, 'conversationId'>>;
   markConversationRead?: Resolver<ResolversTypes['MarkConversationReadPayload'], ParentType, ContextType, RequireFields<MutationMarkConversationReadArgs, 'conversationId'>>;
   openBillingPortal?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType>;
+  rejectIntegrationClaim?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationRejectIntegrationClaimArgs, 'organizationId' | 'provider'>>;
   replayWebhookEvent?: Resolver<ResolversTypes['ReplayWebhookEventPayload'], ParentType, ContextType, RequireFields<MutationReplayWebhookEventArgs, 'id'>>;
   sendMessage?: Resolver<ResolversTypes['SendMessagePayload'], ParentType, ContextType, RequireFields<MutationSendMessageArgs, 'input'>>;
   startCheckout?: Resolver<ResolversTypes['BillingRedirectPayload'], ParentType, ContextType, RequireFields<MutationStartCheckoutArgs, 'plan'>>;
@@ -3277,6 +3423,7 @@ export type MutationResolvers<ContextType = GatewayContext, ParentType extends R
   unsubscribeKlaviyoProfile?: Resolver<ResolversTypes['UnsubscribeKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUnsubscribeKlaviyoProfileArgs, 'input'>>;
   updateAiSettings?: Resolver<ResolversTypes['AiSettingsPayload'], ParentType, ContextType, RequireFields<MutationUpdateAiSettingsArgs, 'input'>>;
   upsertKlaviyoProfile?: Resolver<ResolversTypes['UpsertKlaviyoProfilePayload'], ParentType, ContextType, RequireFields<MutationUpsertKlaviyoProfileArgs, 'input'>>;
+  verifyIntegrationClaim?: Resolver<ResolversTypes['IntegrationPayload'], ParentType, ContextType, RequireFields<MutationVerifyIntegrationClaimArgs, 'provider'>>;
 };
 
 export type OpenAiIntegrationResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['OpenAIIntegration'] = ResolversParentTypes['OpenAIIntegration']> = {
@@ -3333,6 +3480,14 @@ export type PageInfoResolvers<ContextType = GatewayContext, ParentType extends R
   startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
+export type PendingIntegrationClaimResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['PendingIntegrationClaim'] = ResolversParentTypes['PendingIntegrationClaim']> = {
+  integration?: Resolver<ResolversTypes['Integration'], ParentType, ContextType>;
+  organizationId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  organizationName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  proofAvailable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  requestedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type PostbackResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Postback'] = ResolversParentTypes['Postback']> = {
   payload?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -3343,16 +3498,20 @@ export type ProviderInfoResolvers<ContextType = GatewayContext, ParentType exten
   configured?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   connectable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   displayName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  featureScopes?: Resolver<Array<ResolversTypes['FeatureScopes']>, ParentType, ContextType>;
   features?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   missingVariables?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
+  requestedScopes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type QueryResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   billingPlans?: Resolver<Array<ResolversTypes['BillingPlan']>, ParentType, ContextType>;
+  integrationClaim?: Resolver<Maybe<ResolversTypes['IntegrationClaim']>, ParentType, ContextType, RequireFields<QueryIntegrationClaimArgs, 'provider'>>;
   legacyImportRuns?: Resolver<Array<ResolversTypes['LegacyImportRun']>, ParentType, ContextType, RequireFields<QueryLegacyImportRunsArgs, 'first'>>;
   organization?: Resolver<ResolversTypes['Organization'], ParentType, ContextType, Partial<QueryOrganizationArgs>>;
   organizations?: Resolver<Array<ResolversTypes['OrganizationSummary']>, ParentType, ContextType, RequireFields<QueryOrganizationsArgs, 'first'>>;
+  pendingIntegrationClaims?: Resolver<Array<ResolversTypes['PendingIntegrationClaim']>, ParentType, ContextType, RequireFields<QueryPendingIntegrationClaimsArgs, 'first'>>;
   providers?: Resolver<Array<ResolversTypes['ProviderInfo']>, ParentType, ContextType>;
   supportAttention?: Resolver<Array<ResolversTypes['SupportAttentionItem']>, ParentType, ContextType, RequireFields<QuerySupportAttentionArgs, 'first'>>;
   unroutedWebhookEvents?: Resolver<ResolversTypes['WebhookEventConnection'], ParentType, ContextType, RequireFields<QueryUnroutedWebhookEventsArgs, 'first'>>;
@@ -3366,6 +3525,14 @@ export type QuickReplyResolvers<ContextType = GatewayContext, ParentType extends
 
 export type ReplayWebhookEventPayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ReplayWebhookEventPayload'] = ResolversParentTypes['ReplayWebhookEventPayload']> = {
   event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+};
+
+export type ScopeReportResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['ScopeReport'] = ResolversParentTypes['ScopeReport']> = {
+  granted?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  missing?: Resolver<Array<ResolversTypes['MissingScope']>, ParentType, ContextType>;
+  readable?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  summary?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  unused?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SendMessagePayloadResolvers<ContextType = GatewayContext, ParentType extends ResolversParentTypes['SendMessagePayload'] = ResolversParentTypes['SendMessagePayload']> = {
@@ -3713,7 +3880,9 @@ export type Resolvers<ContextType = GatewayContext> = {
   DateTime?: GraphQLScalarType;
   DraftReplyPayload?: DraftReplyPayloadResolvers<ContextType>;
   DraftReplyUsage?: DraftReplyUsageResolvers<ContextType>;
+  FeatureScopes?: FeatureScopesResolvers<ContextType>;
   Integration?: IntegrationResolvers<ContextType>;
+  IntegrationClaim?: IntegrationClaimResolvers<ContextType>;
   IntegrationCommon?: IntegrationCommonResolvers<ContextType>;
   IntegrationPayload?: IntegrationPayloadResolvers<ContextType>;
   KlaviyoCampaign?: KlaviyoCampaignResolvers<ContextType>;
@@ -3757,17 +3926,20 @@ export type Resolvers<ContextType = GatewayContext> = {
   MessageEvent?: MessageEventResolvers<ContextType>;
   MessageTemplate?: MessageTemplateResolvers<ContextType>;
   MessengerIntegration?: MessengerIntegrationResolvers<ContextType>;
+  MissingScope?: MissingScopeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   OpenAIIntegration?: OpenAiIntegrationResolvers<ContextType>;
   Organization?: OrganizationResolvers<ContextType>;
   OrganizationBilling?: OrganizationBillingResolvers<ContextType>;
   OrganizationSummary?: OrganizationSummaryResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PendingIntegrationClaim?: PendingIntegrationClaimResolvers<ContextType>;
   Postback?: PostbackResolvers<ContextType>;
   ProviderInfo?: ProviderInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   QuickReply?: QuickReplyResolvers<ContextType>;
   ReplayWebhookEventPayload?: ReplayWebhookEventPayloadResolvers<ContextType>;
+  ScopeReport?: ScopeReportResolvers<ContextType>;
   SendMessagePayload?: SendMessagePayloadResolvers<ContextType>;
   ShopifyCustomer?: ShopifyCustomerResolvers<ContextType>;
   ShopifyCustomerConnection?: ShopifyCustomerConnectionResolvers<ContextType>;

@@ -5,6 +5,7 @@ import { AiRepliesResolvers as AiReplies } from './ai-replies.resolvers';
 import { BillingResolverSet as Billing } from './billing.resolvers';
 import { ConversationResolverSet as Conversations } from './conversations.resolvers';
 import { Integration, IntegrationCommon } from './integration.resolvers';
+import { ClaimsMutation, ClaimsQuery, IntegrationClaim, PendingIntegrationClaim } from './claims.resolvers';
 import { LegacyImportResolvers } from './legacy-import.resolvers';
 import { Mutation } from './mutation.resolvers';
 import { AuditLogEntry, Organization } from './organization.resolvers';
@@ -20,9 +21,10 @@ import { WebhookEvent, WebhookMutation, WebhookOrganization, WebhookQuery } from
  */
 const core: Resolvers = {
   DateTime,
-  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery, ...Billing.Query, ...SupportQuery },
+  Query: { ...Query, ...ProvidersQuery, ...WebhookQuery, ...Billing.Query, ...SupportQuery, ...ClaimsQuery },
   Mutation: {
     ...Mutation,
+    ...ClaimsMutation,
     ...WebhookMutation,
     ...Conversations.Mutation,
     ...Ai.Mutation,
@@ -49,6 +51,8 @@ const core: Resolvers = {
   OrganizationSummary,
   WebhookEvent,
   ProviderInfo,
+  IntegrationClaim,
+  PendingIntegrationClaim,
   Integration,
   IntegrationCommon,
 };

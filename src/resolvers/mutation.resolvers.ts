@@ -19,7 +19,11 @@ export const Mutation: MutationResolvers = {
       value,
     );
     context.integrations.clearAll();
-    return payloadOf(integration, { integration, errorCode: null });
+    return payloadOf(integration, {
+      integration,
+      errorCode: null,
+      claim: integration.status === 'pending' ? integration : null,
+    });
   },
 
   async disconnectIntegration(_source, { provider }, context) {
@@ -38,6 +42,11 @@ export const Mutation: MutationResolvers = {
       context.logger,
     );
     context.integrations.clearAll();
-    return payloadOf(result, { integration: result.row, errorCode: result.errorCode });
+    return payloadOf(result, {
+      integration: result.row,
+      errorCode: result.errorCode,
+      scopes: result.scopes ?? null,
+      claim: result.row.status === 'pending' ? result.row : null,
+    });
   },
 };

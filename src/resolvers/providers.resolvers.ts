@@ -1,5 +1,8 @@
 import { PROVIDERS, providers, toGraphQLProvider } from '../datasources/registry';
+import type { ProviderAdapter, ProviderId } from '../datasources/types';
 import type { Provider, ProviderInfoResolvers, QueryResolvers } from '../generated/graphql';
+
+const scopesOf = (id: ProviderId) => (providers[id] as ProviderAdapter<unknown, unknown, unknown>).scopes;
 
 export const ProvidersQuery: Pick<QueryResolvers, 'providers'> = {
   providers: () => PROVIDERS,
@@ -21,5 +24,11 @@ export const ProviderInfo: ProviderInfoResolvers = {
       message,
     })),
   features: (id) => [...providers[id].features],
+  requestedScopes: (id) => [...(scopesOf(id)?.requested ?? [])],
+  featureScopes: (id) =>
+    Object.entries(scopesOf(id)?.features ?? {}).map(([feature, scopes]) => ({
+      feature,
+      scopes: [...scopes],
+    })),
   connectable: (id) => !providers[id].readOnlyCard,
 };

@@ -1,5 +1,5 @@
 import type { WhatsAppDataSource } from '../datasources/whatsapp/whatsapp.datasource';
-import type { IntegrationRow } from '../db/integrations.repo';
+import { holdsAccount, type IntegrationRow } from '../db/integrations.repo';
 import type { GatewayContext } from '../graphql/context';
 import type { Resolvers, WhatsAppIntegrationResolvers } from '../generated/graphql';
 import { identifierField, integrationCommonFields } from './integration.resolvers';
@@ -9,7 +9,7 @@ import { identifierField, integrationCommonFields } from './integration.resolver
  * platform's shared number (templates and the sender check are the platform account's either way).
  */
 function whatsapp(row: IntegrationRow, context: GatewayContext): WhatsAppDataSource {
-  if (row.status !== 'disconnected') return context.dataSource<WhatsAppDataSource>(row);
+  if (holdsAccount(row)) return context.dataSource<WhatsAppDataSource>(row);
   const target = context.services.runtime.messagingChannelFor(
     row.organization_id,
     'whatsapp',

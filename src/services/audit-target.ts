@@ -5,6 +5,8 @@ import type { ErrorCode } from '../errors/codes';
 export interface AuditTarget {
   provider?: ProviderId;
   accountKey?: string | null;
+  /** The organization acted on when it is not the viewer's (a platform administrator's decision). */
+  organizationId?: string;
   /** Set when the action answered normally but reports a failure (a connection test that failed). */
   failureCode?: ErrorCode;
 }

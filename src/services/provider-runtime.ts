@@ -5,8 +5,10 @@ import type { MessagingChannel } from '../messaging/messaging.types';
 import { GatewayError } from '../errors/gateway-error';
 import type { ProviderHttpClient } from '../http/provider-http';
 import type { Logger } from '../observability/logger';
-import type { IntegrationRow, IntegrationsRepo } from '../db/integrations.repo';
+import { holdsAccount, type IntegrationRow, type IntegrationsRepo } from '../db/integrations.repo';
+import { pendingMessage } from './account-claims';
 import type { FairShare, QuotaGate } from './fair-share';
+import { ScopeRegistry, scopeReport, type ScopeReport } from './provider-scopes';
 
 /**
  * Builds provider data sources from the admin configuration and an organization's integration row.
@@ -15,6 +17,8 @@ import type { FairShare, QuotaGate } from './fair-share';
 export class ProviderRuntime {
   private readonly sharedState = new Map<string, unknown>();
   private readonly parsedAccounts = new WeakMap<IntegrationRow, unknown>();
+  /** Granted scopes per provider, account and credentials, for the gateway's lifetime. */
+  readonly scopes = new ScopeRegistry();
 
   constructor(
     private readonly config: Config,
@@ -33,6 +37,11 @@ export class ProviderRuntime {
   missingVariables(id: ProviderId): string[] {
     const providerConfig = this.config.providers[id];
     return providerConfig.configured ? [] : providerConfig.missing;
+  }
+
+  /** The provider's admin configuration (PROVIDER_NOT_CONFIGURED when absent). */
+  envOf(id: ProviderId): unknown {
+    return this.configuredEnv(id);
   }
 
   /** Throws PROVIDER_NOT_CONFIGURED, naming the missing variables, unless the platform configured it. */
@@ -55,9 +64,17 @@ export class ProviderRuntime {
    * The data source for a connected integration. Throws the codes a client can act on: not
    * configured (the platform's problem), not connected (the organization's).
    */
-  dataSourceFor<P extends ProviderId>(row: IntegrationRow & { provider: P }, logger: Logger): unknown {
+  dataSourceFor<P extends ProviderId>(
+    row: IntegrationRow & { provider: P },
+    logger: Logger,
+    /** Only to read the organization's proof of control (services/account-claims.ts). */
+    options: { forClaimProof?: boolean } = {},
+  ): unknown {
     const adapter = providers[row.provider];
     const env = this.configuredEnv(row.provider);
+    if (row.status === 'pending' && !options.forClaimProof) {
+      throw new GatewayError('INTEGRATION_PENDING_APPROVAL', pendingMessage(row));
+    }
     if (row.status === 'disconnected' || !row.account_identifier) {
       throw new GatewayError(
         'INTEGRATION_NOT_CONNECTED',
@@ -77,13 +94,14 @@ export class ProviderRuntime {
       account = (adapter.account.parse as (input: unknown) => unknown)(row.account_identifier);
       this.parsedAccounts.set(row, account);
     }
+    const scopeKey = this.scopes.key(row.provider, row.account_key ?? '', env);
     return this.create(
       row.provider,
       row.organization_id,
       env,
       account,
       row.account_key ?? '',
-      this.healthOf(row),
+      this.healthOf(row, scopeKey),
       logger,
     );
   }
@@ -98,7 +116,14 @@ export class ProviderRuntime {
     logger: Logger,
   ): unknown {
     const create = providers[provider].createDataSource as (deps: unknown) => unknown;
+    const adapter = providers[provider] as ProviderAdapter<unknown, unknown, unknown>;
     return create({
+      scopes: this.scopes.gate(
+        this.scopes.key(provider, accountKey, env),
+        adapter.displayName,
+        accountKey,
+        adapter.scopes,
+      ),
       env,
       account,
       accountKey,
@@ -133,7 +158,7 @@ export class ProviderRuntime {
         `${adapter.displayName} cannot send messages in this version.`,
       );
     }
-    const usable = row && row.organization_id === organizationId && row.status !== 'disconnected';
+    const usable = row && row.organization_id === organizationId && holdsAccount(row);
     if (usable) {
       const dataSource = this.dataSourceFor(row as IntegrationRow & { provider: ProviderId }, logger);
       return { channel: adapter.messaging(dataSource), accountKey: row.account_key ?? '', shared: false };
@@ -143,20 +168,27 @@ export class ProviderRuntime {
       const dataSource = this.create(provider, organizationId, env, undefined, accountKey, NO_HEALTH, logger);
       return { channel: adapter.messaging(dataSource), accountKey, shared: true };
     }
+    if (row?.status === 'pending' && row.organization_id === organizationId) {
+      throw new GatewayError('INTEGRATION_PENDING_APPROVAL', pendingMessage(row));
+    }
     throw new GatewayError(
       'INTEGRATION_NOT_CONNECTED',
       `${adapter.displayName} is not connected for this organization.`,
     );
   }
 
-  private healthOf(row: IntegrationRow): IntegrationHealth {
+  private healthOf(row: IntegrationRow, scopeKey: string): IntegrationHealth {
     const record = async (health: { ok: true } | { ok: false; message: string }) => {
       await this.integrations.recordHealth(row, health).catch((error: unknown) => {
         this.logger.error({ err: error, integrationId: row.id }, 'could not record integration health');
       });
     };
     return {
-      authFailed: (message) => record({ ok: false, message }),
+      authFailed: (message) => {
+        // Refused credentials may be new ones (the app reinstalled): read the grants again.
+        this.scopes.forget(scopeKey);
+        return record({ ok: false, message });
+      },
       // A row in ERROR whose credentials work again is healed by the next accepted call, not only by
       // a test. Rows that are fine cost nothing: no write on the hot path.
       authSucceeded: row.status === 'error' ? once(() => record({ ok: true })) : async () => undefined,
@@ -174,6 +206,36 @@ export class ProviderRuntime {
     }
     await (adapter.testConnection as (ds: unknown) => Promise<void>)(dataSource);
   }
+}
+
+/**
+ * Reads the scopes the credentials were granted, where the provider exposes them, remembers them for
+ * the call gate, and compares them with what the features need. Null for providers without scopes.
+ */
+export async function readScopeReport(
+  runtime: ProviderRuntime,
+  row: IntegrationRow,
+  logger: Logger,
+): Promise<ScopeReport | null> {
+  const adapter = providers[row.provider] as ProviderAdapter<unknown, unknown, unknown>;
+  const declared = adapter.scopes;
+  if (!declared) return null;
+  if (!declared.read) return scopeReport(adapter.displayName, declared, undefined);
+  let granted: readonly string[];
+  try {
+    granted = await declared.read(runtime.dataSourceFor(row, logger));
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    return {
+      ...scopeReport(adapter.displayName, declared, undefined)!,
+      summary: [`The granted ${declared.noun}s could not be read: ${error.message}`],
+    };
+  }
+  runtime.scopes.remember(
+    runtime.scopes.key(row.provider, row.account_key ?? '', runtime.envOf(row.provider)),
+    granted,
+  );
+  return scopeReport(adapter.displayName, declared, granted);
 }
 
 /** Where a message is sent from: the channel, and the account key its conversation is filed under. */

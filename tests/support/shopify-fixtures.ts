@@ -62,6 +62,14 @@ export interface ShopifyStoreData {
   byId: Map<string, Entity>;
   nextDraftOrderNumber: number;
   nextDraftOrderLineItemNumber: number;
+  /**
+   * The access scopes the app's installation on this store holds (`currentAppInstallation {
+   * accessScopes }`); the simulator fills it from its `scope` option. Tests edit it to model a store
+   * that installed the app with fewer scopes.
+   */
+  accessScopes?: string[];
+  /** Shop metafields by `namespace.key` (`shop { metafield(namespace:, key:) { value } }`). */
+  shopMetafields: Record<string, string>;
 }
 
 export const FIXTURE_COUNTS = {
@@ -355,6 +363,7 @@ export function createShopifyFixtures(store: string): ShopifyStoreData {
     byId,
     nextDraftOrderNumber: 1,
     nextDraftOrderLineItemNumber: 1,
+    shopMetafields: {},
   };
 
   // --- Shop ------------------------------------------------------------------------------------
@@ -397,6 +406,21 @@ export function createShopifyFixtures(store: string): ShopifyStoreData {
     richTextEditorUrl: `https://${domain}/admin/online_store/editor`,
     createdAt: isoDate(EPOCH - 30 * DAY),
     updatedAt: isoDate(EPOCH),
+    // `Shop.metafield(namespace:, key:)`: a single-line text metafield the store owner set, or null.
+    metafield: (args: FixtureArgs, d: ShopifyStoreData) => {
+      const key = `${String(args.namespace)}.${String(args.key)}`;
+      const value = d.shopMetafields[key];
+      return value === undefined
+        ? null
+        : {
+            __typename: 'Metafield',
+            id: gid('Metafield', shopNumericId),
+            namespace: args.namespace,
+            key: args.key,
+            type: 'single_line_text_field',
+            value,
+          };
+    },
   });
 
   // --- Locations -------------------------------------------------------------------------------

@@ -662,6 +662,17 @@ function rootValueFor(data: ShopifyStoreData): Record<string, unknown> {
     nodes: (args: FixtureArgs) =>
       Array.isArray(args.ids) ? args.ids.map((id: unknown) => lookup(data, id)) : [],
     draftOrderCreate: (args: FixtureArgs) => createDraftOrder(data, args.input),
+    // The app's installation on this store and the access scopes it holds (AppInstallation in the
+    // Admin schema); `accessScopes` is filled from the simulator's `scope` when the store is created.
+    currentAppInstallation: () => ({
+      __typename: 'AppInstallation',
+      id: `gid://shopify/AppInstallation/${data.shopNumericId}`,
+      accessScopes: (data.accessScopes ?? []).map((handle) => ({
+        __typename: 'AccessScope',
+        handle,
+        description: `Access scope ${handle}.`,
+      })),
+    }),
   };
   rootCache.set(data, root);
   return root;
@@ -847,6 +858,10 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     let data = stores.get(store);
     if (!data) {
       data = createShopifyFixtures(store);
+      data.accessScopes = scope
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       stores.set(store, data);
     }
     return data;
@@ -1181,7 +1196,8 @@ export async function startShopifySimulator(opts: ShopifySimulatorOptions = {}):
     const token: IssuedToken = {
       store,
       accessToken: `shpat_${randomBytes(16).toString('hex')}`,
-      scope,
+      // The installation's scopes, as `currentAppInstallation { accessScopes }` reports them.
+      scope: (storeData(store).accessScopes ?? []).join(','),
       expiresAt: Date.now() + CLIENT_CREDENTIALS_EXPIRES_IN * 1000,
     };
     issuedTokens.push(token);

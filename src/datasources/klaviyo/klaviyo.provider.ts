@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderValues } from '../provider-values';
+import { klaviyoScopes } from './klaviyo.scopes';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
 import { accountSchema, type AccountFieldSpec } from '../account-fields';
@@ -53,6 +54,7 @@ export const klaviyoProvider = defineProvider({
     'Campaign tracking',
     'Segment management',
   ],
+  scopes: klaviyoScopes,
   account: {
     fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Klaviyo'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ProviderValues } from '../provider-values';
+import { kustomerScopes } from './kustomer.scopes';
 import { defineProvider } from '../types';
 import { parseAccount } from '../account-identifier';
 import { accountSchema, type AccountFieldSpec } from '../account-fields';
@@ -38,6 +39,7 @@ export const kustomerProvider = defineProvider({
     'Ticket creation',
     'Customer lookup',
   ],
+  scopes: kustomerScopes,
   account: {
     fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Kustomer'),

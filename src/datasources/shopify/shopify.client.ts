@@ -4,6 +4,8 @@ import { UpstreamFailure } from '../../http/upstream-failure';
 import { ProviderClient, type ProviderCall, type ProviderClientOptions } from '../provider-client';
 import type { ShopifyCost, ShopifyCostPacer } from './shopify.cost-pacer';
 import type { ShopifyTokenCache } from './shopify.token';
+import type { ScopeGate } from '../../services/provider-scopes';
+import { OPERATION_SCOPES, operationName } from './shopify.scopes';
 
 export interface ShopifyCredentials {
   /** SHOPIFY_ADMIN_ACCESS_TOKEN: used as is when set. */
@@ -20,6 +22,8 @@ export interface ShopifySettings {
   apiVersion: string;
   credentials: ShopifyCredentials;
   pacer?: ShopifyCostPacer | undefined;
+  /** Refuses a document whose access scope the installation lacks, before it is sent. */
+  scopes?: ScopeGate | undefined;
 }
 
 /** Longest wait for the cost bucket before answering UPSTREAM_RATE_LIMITED instead. */
@@ -84,6 +88,14 @@ export class ShopifyClient extends ProviderClient<string> {
   }
 
   protected override beforeCall(call: ProviderCall<string>): Promise<void> | void {
+    const { scopes, credentials, store } = this.settings;
+    if (scopes) {
+      // A client-credentials token says its scopes in the grant: known without asking.
+      const fromGrant = credentials.tokens?.scopesFor(store);
+      if (fromGrant) scopes.remember(fromGrant);
+      const name = operationName(call.operation ?? '');
+      scopes.require((name && OPERATION_SCOPES[name]) || []);
+    }
     return this.settings.pacer?.beforeCall(this.settings.store, call.operation ?? '', MAX_PACING_WAIT_MS);
   }
 

@@ -265,6 +265,24 @@ export class ShopifyDataSource {
     return `https://${this.storeName}.myshopify.com/cart/${items.join(',')}`;
   }
 
+  /** The access scopes the app's installation on this store was granted. */
+  async grantedScopes(): Promise<string[]> {
+    const data = await this.client.execute<{
+      currentAppInstallation: { accessScopes: Array<{ handle: string }> } | null;
+    }>(Q.APP_SCOPES, {}, 'query');
+    return data.currentAppInstallation?.accessScopes.map((s) => s.handle) ?? [];
+  }
+
+  /** The value of one shop metafield, or null when the store has not set it (the claim proof). */
+  async shopMetafield(namespace: string, key: string): Promise<string | null> {
+    const data = await this.client.execute<{ shop: { metafield: { value: string } | null } | null }>(
+      Q.CLAIM_TOKEN,
+      { namespace, key },
+      'query',
+    );
+    return data.shop?.metafield?.value ?? null;
+  }
+
   /** The cheapest authenticated read, for testIntegration. */
   async ping(): Promise<void> {
     await this.client.execute(Q.SHOP, {}, 'query');

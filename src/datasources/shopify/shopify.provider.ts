@@ -8,6 +8,7 @@ import { ShopifyCostPacer } from './shopify.cost-pacer';
 import { ShopifyDataSource } from './shopify.datasource';
 import { ShopifyTokenCache } from './shopify.token';
 import { shopifyWebhooks } from '../../webhooks/shopify.webhook';
+import { shopifyScopes } from './shopify.scopes';
 
 /**
  * SHOPIFY_ADMIN_ACCESS_TOKEN is used when set; otherwise the app's key and secret obtain a token per
@@ -47,6 +48,10 @@ const accountFields: AccountFieldSpec[] = [
         .replace(/\.myshopify\.com$/, ''),
   },
 ];
+/** Where a store shows the gateway its claim token: only someone who runs the store can write it. */
+const CLAIM_NAMESPACE = 'switchboard';
+const CLAIM_KEY = 'claim_token';
+
 const account = accountSchema(accountFields) as unknown as z.ZodType<{ storeName: string }>;
 
 export const shopifyProvider = defineProvider({
@@ -63,12 +68,13 @@ export const shopifyProvider = defineProvider({
     'Draft orders',
     'Add to cart links',
   ],
+  scopes: shopifyScopes,
   account: {
     fields: accountFields,
     parse: (input) => parseAccount(account, input, 'Shopify'),
     key: (a) => a.storeName,
   },
-  createDataSource({ env, account, http, logger, health, shared }) {
+  createDataSource({ env, account, http, logger, health, shared, scopes }) {
     const tokens = env.SHOPIFY_ADMIN_ACCESS_TOKEN
       ? undefined
       : shared(
@@ -92,9 +98,16 @@ export const shopifyProvider = defineProvider({
         credentials: { accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN, tokens },
         // Shopify's cost bucket is per app and store: one pacer for every request to a store.
         pacer: shared('cost-pacer', () => new ShopifyCostPacer()),
+        scopes,
       },
     );
     return new ShopifyDataSource(client, account.storeName, new ProviderValues('shopify', logger));
+  },
+  claimProof: {
+    instructions: (token, account) =>
+      `Set the shop metafield ${CLAIM_NAMESPACE}.${CLAIM_KEY} (namespace "${CLAIM_NAMESPACE}", key "${CLAIM_KEY}", single-line text) of ${account.storeName}.myshopify.com to ${token} (the Admin API's metafieldsSet on the shop, or an app that edits shop metafields), then verify the claim or test the integration.`,
+    verify: async (dataSource, token) =>
+      (await dataSource.shopMetafield(CLAIM_NAMESPACE, CLAIM_KEY)) === token,
   },
   testConnection: (dataSource) => dataSource.ping(),
   webhooks: shopifyWebhooks,

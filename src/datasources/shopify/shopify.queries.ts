@@ -152,6 +152,18 @@ ${DRAFT_ORDER_FIELDS}`;
 /** testIntegration: the cheapest authenticated read. */
 export const SHOP = `query Shop { shop { id name myshopifyDomain } }`;
 
+/** testIntegration: the access scopes this app's installation on the store was granted. */
+export const APP_SCOPES = `query AppScopes { currentAppInstallation { accessScopes { handle } } }`;
+
+/**
+ * The claim proof (services/account-claims.ts): a value only someone who runs the store can set, in
+ * the shop metafield the gateway names.
+ */
+export const CLAIM_TOKEN = `
+query ClaimToken($namespace: String!, $key: String!) {
+  shop { metafield(namespace: $namespace, key: $key) { value } }
+}`;
+
 export const ALL_DOCUMENTS = {
   PRODUCTS,
   ORDERS,
@@ -166,4 +178,6 @@ export const ALL_DOCUMENTS = {
   INVENTORY_BY_ITEM_ID,
   DRAFT_ORDER_CREATE,
   SHOP,
+  APP_SCOPES,
+  CLAIM_TOKEN,
 };

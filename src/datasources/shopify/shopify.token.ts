@@ -4,6 +4,8 @@ import type { Logger } from '../../observability/logger';
 
 interface CachedToken {
   token: string;
+  /** The grant's `scope`: the access scopes the token carries, comma-separated. */
+  scope: string | undefined;
   /** When to stop using it: a minute before Shopify says it expires. */
   refreshAt: number;
 }
@@ -38,6 +40,17 @@ export class ShopifyTokenCache {
     return pending;
   }
 
+  /** The access scopes the store's current token was granted, when the grant said (no extra call). */
+  scopesFor(store: string): string[] | undefined {
+    const scope = this.tokens.get(store)?.scope;
+    return scope === undefined
+      ? undefined
+      : scope
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+  }
+
   /** After Shopify refuses a cached token (uninstalled and reinstalled app, rotated secret). */
   forget(store: string): void {
     this.tokens.delete(store);
@@ -66,7 +79,7 @@ export class ShopifyTokenCache {
     } catch (error) {
       throw this.explain(error, store);
     }
-    const payload = response.body as { access_token?: unknown; expires_in?: unknown };
+    const payload = response.body as { access_token?: unknown; expires_in?: unknown; scope?: unknown };
     if (typeof payload.access_token !== 'string') {
       throw new GatewayError(
         'UPSTREAM_ERROR',
@@ -76,6 +89,7 @@ export class ShopifyTokenCache {
     const expiresInMs = typeof payload.expires_in === 'number' ? payload.expires_in * 1000 : 3_600_000;
     this.tokens.set(store, {
       token: payload.access_token,
+      scope: typeof payload.scope === 'string' ? payload.scope : undefined,
       refreshAt: this.now() + Math.max(0, expiresInMs - EXPIRY_MARGIN_MS),
     });
     return payload.access_token;

@@ -88,7 +88,7 @@ export async function appendAuditEntry(
   }
   await context.services.audit.append({
     requestId: context.requestId,
-    organizationId: entry.organizationId ?? viewer.orgId,
+    organizationId: entry.organizationId ?? entry.target.organizationId ?? viewer.orgId,
     actorId: viewer.userId,
     actorRole: viewer.role,
     action: entry.action,

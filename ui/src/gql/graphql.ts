@@ -68,7 +68,9 @@ export type ConversationStatus =
 export type IntegrationStatus =
   | 'CONNECTED'
   | 'DISCONNECTED'
-  | 'ERROR';
+  | 'ERROR'
+  /** Waits for a platform administrator's approval or the organization's proof of control; provider calls answer INTEGRATION_PENDING_APPROVAL. */
+  | 'PENDING';
 
 export type KlaviyoConnectInput = {
   /** The six-character public company id, from Klaviyo's Settings → Account → API keys. */
