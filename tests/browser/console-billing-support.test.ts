@@ -53,7 +53,7 @@ const named = (orgId: string, orgName: string, role: 'admin' | 'platform_admin',
   issueToken(TEST_JWT_SECRET, { sub, orgId, role, orgName });
 
 beforeAll(async () => {
-  buildUi();
+  await buildUi();
   shopify = await startShopifySimulator({ accessToken: SHOPIFY_TOKEN });
   stripe = await startStripeSimulator();
   gw = await startTestGateway(
@@ -222,9 +222,10 @@ describeInBrowser(`console: billing, webhooks, audit and support (${ENGINE})`, (
 
     const page = await openConsole(browser, gw.url, platformAdmin);
     const support = page.locator('section#support');
-    const item = support.getByRole('list', { name: 'Integrations needing attention' }).getByRole('listitem', {
-      hasText: 'Bolt Bikes',
-    });
+    const item = support
+      .getByRole('list', { name: 'Integrations needing attention' })
+      .getByRole('listitem')
+      .filter({ hasText: 'Bolt Bikes' });
     await item.getByText(/Shopify rejected/).waitFor();
     await item.getByText('Error', { exact: true }).waitFor();
     await support

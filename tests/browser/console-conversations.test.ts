@@ -44,7 +44,7 @@ const conversationIdOf = async (psid: string) =>
   ))!.id as string;
 
 beforeAll(async () => {
-  buildUi();
+  await buildUi();
   messenger = await startMessengerSimulator();
   messenger.assignPage(PAGE, 'Acme Shoes');
   openai = await startOpenAiSimulator();
@@ -119,7 +119,7 @@ describeInBrowser(`console: conversations (${ENGINE})`, () => {
       .waitFor();
     expect(await box.inputValue()).toBe('');
     const sends = messenger.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/messages'));
-    expect(sends.map((r) => r.body.message?.text)).toEqual([
+    expect(sends.map((r) => r.body?.message?.text)).toEqual([
       'Yes, we ship to Canada: 5 to 7 business days. Anything else?',
     ]);
   });

@@ -27,7 +27,7 @@ const shopifyField = async () => {
 };
 
 beforeAll(async () => {
-  buildUi();
+  await buildUi();
   shopify = await startShopifySimulator({ accessToken: SHOPIFY_TOKEN });
   // Shopify is configured (the simulator); Klaviyo is not: its card is greyed.
   gw = await startTestGateway({
@@ -192,6 +192,23 @@ describeInBrowser(`console: integrations (${ENGINE})`, () => {
     await page.getByLabel('Access token (JWT)').fill(admin);
     await page.getByRole('button', { name: 'Use this token' }).click();
     await card(page, 'SHOPIFY').waitFor();
+    await closePage(page);
+  });
+
+  test('a token expiring while the console is open leads to the expired page, with no click', async () => {
+    const expiresAt = Date.now() + 10_000;
+    const shortLived = await issueToken(
+      TEST_JWT_SECRET,
+      { sub: 'alice', orgId: org, role: 'admin' },
+      { expiresIn: Math.floor(expiresAt / 1000) },
+    );
+    const page = await openConsole(browser, gw.url, shortLived);
+    await card(page, 'SHOPIFY').waitFor();
+    // The gateway closes the live socket when the token expires (4403) and the page follows at
+    // once: well before the cards' next reload (30 s after loading) would meet UNAUTHENTICATED.
+    await page
+      .getByRole('heading', { name: 'Your session has expired' })
+      .waitFor({ timeout: expiresAt + 15_000 - Date.now() });
     await closePage(page);
   });
 

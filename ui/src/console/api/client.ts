@@ -28,6 +28,11 @@ export function whenUnauthenticated(handler: () => void): void {
   onUnauthenticated = handler;
 }
 
+/** Another channel (the subscription socket) found the token refused. */
+export function reportUnauthenticated(): void {
+  onUnauthenticated();
+}
+
 let currentToken: string | undefined;
 export function setRequestToken(token: string | undefined): void {
   currentToken = token;
@@ -42,9 +47,9 @@ export async function request<TResult, TVariables>(
   document: TypedDocumentString<TResult, TVariables>,
   variables?: TVariables,
 ): Promise<TResult> {
-  let body: GraphQLResponse<TResult>;
+  let res: Response;
   try {
-    const res = await fetch('/graphql', {
+    res = await fetch('/graphql', {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -53,10 +58,18 @@ export async function request<TResult, TVariables>(
       },
       body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
     });
-    body = (await res.json()) as GraphQLResponse<TResult>;
   } catch {
     throw new RequestError([
       { message: 'The gateway could not be reached. Check that it is running, then retry.', code: 'NETWORK' },
+    ]);
+  }
+  let body: GraphQLResponse<TResult>;
+  try {
+    body = (await res.json()) as GraphQLResponse<TResult>;
+  } catch {
+    // Not GraphQL's JSON: a proxy's or the HTTP layer's own answer.
+    throw new RequestError([
+      { message: `The gateway answered HTTP ${res.status}.`, code: `HTTP_${res.status}` },
     ]);
   }
   if (body.errors?.length) {

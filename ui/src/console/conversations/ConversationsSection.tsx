@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConsoleConversationsQuery } from '../../gql/graphql';
-import { describeError, request } from '../api/client';
+import { describeError, reportUnauthenticated, request } from '../api/client';
 import { subscribe } from '../api/live';
 import { when } from '../layout/time';
 import { CONVERSATIONS, MESSAGE_EVENTS } from './operations';
@@ -55,7 +55,11 @@ export function ConversationsSection({
         void reload();
         setRevision((n) => n + 1);
       },
-      () => setLive(false),
+      () => {
+        // The socket was closed for the token (expired or refused): the sign-in page says what to do.
+        setLive(false);
+        reportUnauthenticated();
+      },
     );
   }, [orgId, token, reload]);
 

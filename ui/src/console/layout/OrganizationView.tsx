@@ -22,7 +22,8 @@ export function OrganizationView({
 }) {
   return (
     <>
-      <ProvidersSection orgId={orgId} canAdmin={mode === 'admin'} />
+      {/* Every read of another organization is audited: the support view reloads only on request. */}
+      <ProvidersSection orgId={orgId} canAdmin={mode === 'admin'} autoReload={mode !== 'support'} />
       <ConversationsSection orgId={orgId} token={token} canReply={mode !== 'support'} />
       <BillingCard orgId={orgId} canAdmin={mode === 'admin'} />
       {mode !== 'member' && <FailedWebhooks orgId={orgId} canReplay={mode === 'admin'} />}

@@ -12,7 +12,15 @@ const RELOAD_MS = 30_000;
  * answered lives beside the list, not in it, so a reload never wipes a message the user has yet
  * to read.
  */
-export function ProvidersSection({ orgId, canAdmin }: { orgId: string | null; canAdmin: boolean }) {
+export function ProvidersSection({
+  orgId,
+  canAdmin,
+  autoReload,
+}: {
+  orgId: string | null;
+  canAdmin: boolean;
+  autoReload: boolean;
+}) {
   const [data, setData] = useState<ConsoleProvidersQuery>();
   const [loadError, setLoadError] = useState('');
   const [loads, setLoads] = useState(0);
@@ -30,9 +38,10 @@ export function ProvidersSection({ orgId, canAdmin }: { orgId: string | null; ca
 
   useEffect(() => {
     void reload();
+    if (!autoReload) return undefined;
     const timer = setInterval(() => void reload(), RELOAD_MS);
     return () => clearInterval(timer);
-  }, [reload]);
+  }, [reload, autoReload]);
 
   const setResult = (provider: Provider, result: CardResult | undefined) =>
     setResults((all) => ({ ...all, [provider]: result }));
