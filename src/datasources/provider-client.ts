@@ -1,4 +1,5 @@
 import type { ProviderHttpClient, UpstreamRequest, UpstreamResponse } from '../http/provider-http';
+import { UpstreamFailure } from '../http/upstream-failure';
 import type { Logger } from '../observability/logger';
 import type { IntegrationHealth, ProviderId } from './types';
 
@@ -147,7 +148,10 @@ export abstract class ProviderClient<Operation = string> {
       headers,
       ...(body !== undefined ? { body } : {}),
       ...(idempotent !== undefined ? { idempotent } : {}),
-      inspect: (answer) => this.afterCall(answer, call),
+      inspect: (answer) => {
+        assertJsonAnswer(answer);
+        this.afterCall(answer, call);
+      },
       logger: this.options.logger,
       health: {
         authFailed: (message) => {
@@ -158,6 +162,26 @@ export abstract class ProviderClient<Operation = string> {
       },
     });
     return response.body;
+  }
+}
+
+/**
+ * Every provider behind this client answers JSON. A 2xx with anything else (a proxy's or captive
+ * login's HTML page, a truncated body) is the provider's error, not ours: without this the data
+ * source would map a string as if it were the object and answer INTERNAL_SERVER_ERROR. An empty
+ * body (204, 202) is fine. Not retried: UPSTREAM_ERROR says the provider answered.
+ */
+function assertJsonAnswer(answer: UpstreamResponse): void {
+  if (typeof answer.body !== 'string' || answer.body.trim() === '') return;
+  try {
+    // JSON under another content type: left as it was (the data source's concern).
+    JSON.parse(answer.body);
+  } catch {
+    throw new UpstreamFailure(
+      'UPSTREAM_ERROR',
+      answer.status,
+      `HTTP ${answer.status} with a body that is not JSON: ${answer.body.slice(0, 200)}`,
+    );
   }
 }
 
