@@ -9,6 +9,8 @@ import { capacityOf } from '../src/services/provider-quota';
 import { CUSTOMER_ID, startKustomerSimulator, type KustomerSimulator } from './support/kustomer-simulator';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
 import { startOpenAiSimulator } from './support/openai-simulator';
+import { startStripeSimulator } from './support/stripe-simulator';
+import { stripeBudget } from '../src/datasources/stripe/stripe.client';
 
 const silent = pino({ level: 'silent' });
 
@@ -301,6 +303,56 @@ describe("OpenAI: the platform key's tokens per minute", () => {
     } finally {
       await gw.close();
       await openai.close();
+    }
+  });
+});
+
+describe("Stripe: the platform account's global rate", () => {
+  test('sandbox keys get 25/s, live keys 100/s; meter events their own 1000/s', () => {
+    expect(stripeBudget('sk_test_abc', 'key')).toEqual({ limit: 25, windowSeconds: 1 });
+    expect(stripeBudget('sk_live_abc', 'key')).toEqual({ limit: 100, windowSeconds: 1 });
+    expect(stripeBudget('rk_live_abc', 'meter-events')).toEqual({ limit: 1000, windowSeconds: 1 });
+    expect(stripeBudget('sk_test_abc', 'key', { limit: 10, windowSeconds: 5 })).toEqual({
+      limit: 10,
+      windowSeconds: 5,
+    });
+  });
+
+  test('one organization opening portal after portal is refused while another still gets through', async () => {
+    const stripe = await startStripeSimulator();
+    const WINDOW = 10_000;
+    const gw = await startTestGateway({
+      STRIPE_SECRET_KEY: stripe.secretKey,
+      STRIPE_PUBLISHABLE_KEY: 'pk_test_simulated_0001',
+      STRIPE_WEBHOOK_SECRET: 'whsec_fair_share_test_secret',
+      STRIPE_API_BASE_URL: stripe.baseUrl,
+      // 10 calls per 10 s: 9 handed out, 1 kept for newcomers.
+      PROVIDER_QUOTAS: JSON.stringify({ stripe: { limit: 10, windowSeconds: WINDOW / 1000 } }),
+    }).catch(async (error: unknown) => {
+      await stripe.close();
+      throw error;
+    });
+    const PORTAL = `mutation { openBillingPortal { url } }`;
+    try {
+      const busy = await gw.token(newOrgId(), 'admin');
+      const quiet = await gw.token(newOrgId(), 'admin');
+      await new Promise((r) => setTimeout(r, WINDOW - (Date.now() % WINDOW) + 50));
+      // Both become customers (2 calls each) in one window: both are active in the next.
+      for (const token of [busy, quiet])
+        expect((await gw.graphql(PORTAL, {}, token)).body.errors).toBeUndefined();
+      await new Promise((r) => setTimeout(r, WINDOW - (Date.now() % WINDOW) + 50));
+      // The busy organization's burst, at once (a slow machine would otherwise spread it over windows).
+      const bodies = await Promise.all(
+        Array.from({ length: 8 }, async () => (await gw.graphql(PORTAL, {}, busy)).body),
+      );
+      const codes = bodies.flatMap((body) => (body.errors ? [String(body.errors[0]?.extensions?.code)] : []));
+      // Two organizations active: 4 calls each guaranteed of the 9 (one kept for a newcomer).
+      expect(codes.length).toBeGreaterThanOrEqual(4);
+      expect(new Set(codes)).toEqual(new Set(['RATE_LIMITED']));
+      for (let i = 0; i < 2; i++) expect((await gw.graphql(PORTAL, {}, quiet)).body.errors).toBeUndefined();
+    } finally {
+      await gw.close();
+      await stripe.close();
     }
   });
 });

@@ -30,6 +30,6 @@ export function createBilling(
 function stripeQuota(fairShare: FairShare, secretKey: string): StripeQuota {
   return (organizationId, pool) => {
     const gate = fairShare.gate('stripe', organizationId || 'platform', stripeProvider.quota);
-    return gate.take(pool, stripeBudget(secretKey, pool, gate.quota?.limit));
+    return gate.take(pool, stripeBudget(secretKey, pool, gate.quota));
   };
 }

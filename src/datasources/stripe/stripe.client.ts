@@ -24,11 +24,19 @@ export interface MeterEventInput {
  */
 export type StripeQuota = (organizationId: string, pool: 'key' | 'meter-events') => Promise<unknown>;
 
-/** Stripe's documented rates: global 100/s live, 25/s in a sandbox; meter events 1000/s (live). */
-export function stripeBudget(secretKey: string, pool: 'key' | 'meter-events', liveLimit = 100) {
-  const sandbox = !/^(sk|rk)_live_/.test(secretKey);
+/**
+ * Stripe's documented rates: global 100/s live, 25/s in a sandbox (a key without `_live_`); meter
+ * events 1000/s. `declared` is the provider's quota with the platform's overrides.
+ */
+export function stripeBudget(
+  secretKey: string,
+  pool: 'key' | 'meter-events',
+  declared: { limit?: number | undefined; windowSeconds: number } = { limit: 100, windowSeconds: 1 },
+) {
   if (pool === 'meter-events') return { limit: 1000, windowSeconds: 1 };
-  return { limit: sandbox ? Math.min(25, liveLimit) : liveLimit, windowSeconds: 1 };
+  const live = declared.limit ?? 100;
+  const sandbox = !/^(sk|rk)_live_/.test(secretKey);
+  return { limit: sandbox ? Math.min(25, live) : live, windowSeconds: declared.windowSeconds };
 }
 
 /** The parts of a subscription billing state is made of (API versions differ on where the period end lives). */
