@@ -31,6 +31,9 @@ type Documents = {
     "\n  mutation ConsoleConnect($input: ConnectIntegrationInput!) {\n    connectIntegration(input: $input) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": typeof types.ConsoleConnectDocument,
     "\n  mutation ConsoleTest($provider: Provider!) {\n    testIntegration(provider: $provider) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n          lastSyncedAt\n        }\n      }\n    }\n  }\n": typeof types.ConsoleTestDocument,
     "\n  mutation ConsoleDisconnect($provider: Provider!) {\n    disconnectIntegration(provider: $provider) {\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": typeof types.ConsoleDisconnectDocument,
+    "\n  query ConsolePendingClaims {\n    pendingIntegrationClaims(first: 50) {\n      organizationId\n      organizationName\n      requestedAt\n      proofAvailable\n      integration {\n        ... on IntegrationCommon {\n          provider\n          account {\n            name\n            value\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsolePendingClaimsDocument,
+    "\n  mutation ConsoleApproveClaim($organizationId: ID!, $provider: Provider!) {\n    approveIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n": typeof types.ConsoleApproveClaimDocument,
+    "\n  mutation ConsoleRejectClaim($organizationId: ID!, $provider: Provider!) {\n    rejectIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n": typeof types.ConsoleRejectClaimDocument,
     "\n  query ConsoleSupport {\n    providers {\n      provider\n      displayName\n    }\n    supportAttention(first: 50) {\n      organizationId\n      organizationName\n      recentFailures\n      lastFailureAt\n      failedWebhookEvents\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n        }\n      }\n    }\n    unroutedWebhookEvents(first: 20) {\n      edges {\n        node {\n          id\n          provider\n          topic\n          receivedAt\n        }\n      }\n    }\n  }\n": typeof types.ConsoleSupportDocument,
     "\n  query ConsoleOrganizations($search: String) {\n    organizations(search: $search, first: 50) {\n      id\n      name\n      createdAt\n    }\n  }\n": typeof types.ConsoleOrganizationsDocument,
 };
@@ -51,6 +54,9 @@ const documents: Documents = {
     "\n  mutation ConsoleConnect($input: ConnectIntegrationInput!) {\n    connectIntegration(input: $input) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": types.ConsoleConnectDocument,
     "\n  mutation ConsoleTest($provider: Provider!) {\n    testIntegration(provider: $provider) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n          lastSyncedAt\n        }\n      }\n    }\n  }\n": types.ConsoleTestDocument,
     "\n  mutation ConsoleDisconnect($provider: Provider!) {\n    disconnectIntegration(provider: $provider) {\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": types.ConsoleDisconnectDocument,
+    "\n  query ConsolePendingClaims {\n    pendingIntegrationClaims(first: 50) {\n      organizationId\n      organizationName\n      requestedAt\n      proofAvailable\n      integration {\n        ... on IntegrationCommon {\n          provider\n          account {\n            name\n            value\n          }\n        }\n      }\n    }\n  }\n": types.ConsolePendingClaimsDocument,
+    "\n  mutation ConsoleApproveClaim($organizationId: ID!, $provider: Provider!) {\n    approveIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n": types.ConsoleApproveClaimDocument,
+    "\n  mutation ConsoleRejectClaim($organizationId: ID!, $provider: Provider!) {\n    rejectIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n": types.ConsoleRejectClaimDocument,
     "\n  query ConsoleSupport {\n    providers {\n      provider\n      displayName\n    }\n    supportAttention(first: 50) {\n      organizationId\n      organizationName\n      recentFailures\n      lastFailureAt\n      failedWebhookEvents\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n        }\n      }\n    }\n    unroutedWebhookEvents(first: 20) {\n      edges {\n        node {\n          id\n          provider\n          topic\n          receivedAt\n        }\n      }\n    }\n  }\n": types.ConsoleSupportDocument,
     "\n  query ConsoleOrganizations($search: String) {\n    organizations(search: $search, first: 50) {\n      id\n      name\n      createdAt\n    }\n  }\n": types.ConsoleOrganizationsDocument,
 };
@@ -119,6 +125,18 @@ export function graphql(source: "\n  mutation ConsoleTest($provider: Provider!) 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleDisconnect($provider: Provider!) {\n    disconnectIntegration(provider: $provider) {\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsoleDisconnectDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsolePendingClaims {\n    pendingIntegrationClaims(first: 50) {\n      organizationId\n      organizationName\n      requestedAt\n      proofAvailable\n      integration {\n        ... on IntegrationCommon {\n          provider\n          account {\n            name\n            value\n          }\n        }\n      }\n    }\n  }\n"): typeof import('./graphql').ConsolePendingClaimsDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleApproveClaim($organizationId: ID!, $provider: Provider!) {\n    approveIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n"): typeof import('./graphql').ConsoleApproveClaimDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ConsoleRejectClaim($organizationId: ID!, $provider: Provider!) {\n    rejectIntegrationClaim(organizationId: $organizationId, provider: $provider) {\n      errorCode\n    }\n  }\n"): typeof import('./graphql').ConsoleRejectClaimDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -378,6 +378,35 @@ export type ConsoleDisconnectMutation = { disconnectIntegration: { integration:
       | { provider: Provider, status: IntegrationStatus }
      } };
 
+export type ConsolePendingClaimsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsolePendingClaimsQuery = { pendingIntegrationClaims: Array<{ organizationId: string, organizationName: string, requestedAt: string | null, proofAvailable: boolean, integration:
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+      | { provider: Provider, account: Array<{ name: string, value: string }> }
+     }> };
+
+export type ConsoleApproveClaimMutationVariables = Exact<{
+  organizationId: string | number;
+  provider: Provider;
+}>;
+
+
+export type ConsoleApproveClaimMutation = { approveIntegrationClaim: { errorCode: string | null } };
+
+export type ConsoleRejectClaimMutationVariables = Exact<{
+  organizationId: string | number;
+  provider: Provider;
+}>;
+
+
+export type ConsoleRejectClaimMutation = { rejectIntegrationClaim: { errorCode: string | null } };
+
 export type ConsoleSupportQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -720,6 +749,39 @@ export const ConsoleDisconnectDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDisconnectMutation, ConsoleDisconnectMutationVariables>;
+export const ConsolePendingClaimsDocument = new TypedDocumentString(`
+    query ConsolePendingClaims {
+  pendingIntegrationClaims(first: 50) {
+    organizationId
+    organizationName
+    requestedAt
+    proofAvailable
+    integration {
+      ... on IntegrationCommon {
+        provider
+        account {
+          name
+          value
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePendingClaimsQuery, ConsolePendingClaimsQueryVariables>;
+export const ConsoleApproveClaimDocument = new TypedDocumentString(`
+    mutation ConsoleApproveClaim($organizationId: ID!, $provider: Provider!) {
+  approveIntegrationClaim(organizationId: $organizationId, provider: $provider) {
+    errorCode
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleApproveClaimMutation, ConsoleApproveClaimMutationVariables>;
+export const ConsoleRejectClaimDocument = new TypedDocumentString(`
+    mutation ConsoleRejectClaim($organizationId: ID!, $provider: Provider!) {
+  rejectIntegrationClaim(organizationId: $organizationId, provider: $provider) {
+    errorCode
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRejectClaimMutation, ConsoleRejectClaimMutationVariables>;
 export const ConsoleSupportDocument = new TypedDocumentString(`
     query ConsoleSupport {
   providers {

@@ -3,6 +3,7 @@ import { graphql } from '../../gql';
 import type { ConsoleSupportQuery } from '../../gql/graphql';
 import { describeError, request } from '../api/client';
 import { when } from '../layout/time';
+import { PendingClaims } from './PendingClaims';
 
 const SUPPORT = graphql(`
   query ConsoleSupport {
@@ -119,6 +120,7 @@ export function SupportView({ onOpen }: { onOpen: (org: Org) => void }) {
           })}
         </ul>
       )}
+      <PendingClaims names={names} />
       <h3>Unrouted webhook events</h3>
       {data && data.unroutedWebhookEvents.edges.length === 0 && (
         <p>None: every event reached an organization.</p>
