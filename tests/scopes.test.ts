@@ -3,7 +3,12 @@ import { OPERATION_SCOPES, operationName } from '../src/datasources/shopify/shop
 import { ALL_DOCUMENTS } from '../src/datasources/shopify/shopify.queries';
 import { scopeReport } from '../src/services/provider-scopes';
 import { newOrgId, startTestGateway, type TestGateway } from './support/harness';
-import { startShopifySimulator, type ShopifySimulator } from './support/shopify-simulator';
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  startShopifySimulator,
+  type ShopifySimulator,
+} from './support/shopify-simulator';
 
 /**
  * Scope limitation (issue 14): testIntegration reads the access scopes the store's installation of
@@ -148,6 +153,33 @@ test('refused credentials drop the remembered scopes: the next call is not judge
   const again = await gw.graphql(orders, {}, admin);
   expect(again.body.errors).toBeUndefined();
   expect(sim.graphqlCalls(store)).toBe(before + 1);
+});
+
+test("with the client-credentials grant the token's own scope is enough: no test needed before refusing", async () => {
+  const grant = await startTestGateway({
+    SHOPIFY_ADMIN_API_KEY: DEFAULT_CLIENT_ID,
+    SHOPIFY_ADMIN_API_SECRET: DEFAULT_CLIENT_SECRET,
+    SHOPIFY_API_BASE_URL: sim.baseUrlTemplate,
+  });
+  try {
+    const store = `granted-${newOrgId().slice(0, 8)}`;
+    sim.fixtures(store).accessScopes = ['read_products'];
+    const admin = await grant.token(newOrgId(), 'admin');
+    await grant.graphql(
+      `mutation($s: String!) { connectIntegration(input: { shopify: { storeName: $s } }) { errorCode } }`,
+      { s: store },
+      admin,
+    );
+    const products = `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { products(first: 1) { edges { node { id } } } } } } }`;
+    expect((await grant.graphql(products, {}, admin)).body.errors).toBeUndefined();
+    const before = sim.graphqlCalls(store);
+    const orders = `{ organization { integration(provider: SHOPIFY) { ... on ShopifyIntegration { orders(first: 1) { edges { node { id } } } } } } }`;
+    const refused = await grant.graphql(orders, {}, admin);
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('PROVIDER_SCOPE_MISSING');
+    expect(sim.graphqlCalls(store)).toBe(before);
+  } finally {
+    await grant.close();
+  }
 });
 
 test('the scopes the app was granted and no feature needs are reported as unused', async () => {

@@ -58,12 +58,23 @@ export function featuresNeeding(scopes: ProviderScopes, scope: string): string[]
 export class ScopeRegistry {
   private readonly granted = new Map<string, readonly string[]>();
 
+  /** Hashes per configuration object: computed once, not on every request's data source. */
+  private readonly fingerprints = new WeakMap<object, string>();
+
   key(provider: string, accountKey: string, credentials: unknown): string {
-    const fingerprint = createHash('sha256')
+    return `${provider}:${accountKey}:${this.fingerprint(credentials)}`;
+  }
+
+  private fingerprint(credentials: unknown): string {
+    const cached =
+      typeof credentials === 'object' && credentials ? this.fingerprints.get(credentials) : undefined;
+    if (cached) return cached;
+    const hash = createHash('sha256')
       .update(JSON.stringify(credentials ?? null))
       .digest('base64url')
       .slice(0, 16);
-    return `${provider}:${accountKey}:${fingerprint}`;
+    if (typeof credentials === 'object' && credentials) this.fingerprints.set(credentials, hash);
+    return hash;
   }
 
   known(key: string): readonly string[] | undefined {
@@ -86,7 +97,12 @@ export class ScopeRegistry {
         const missing = needed.filter((scope) => !granted.includes(scope));
         if (missing.length > 0) throw scopeMissingError(providerName, accountKey, scopes, missing);
       },
-      remember: (granted) => this.remember(key, granted),
+      // Called on every call with a client-credentials token's scope: only a change is stored.
+      remember: (granted) => {
+        const known = this.granted.get(key);
+        if (!known || known.length !== granted.length || granted.some((s) => !known.includes(s)))
+          this.remember(key, granted);
+      },
     };
   }
 }
