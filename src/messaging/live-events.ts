@@ -42,6 +42,11 @@ const shopifyTopic = (organizationId: string) => `org:${organizationId}:shopify`
  */
 export class LiveEvents {
   private readonly engine: PubSubEngine;
+  /**
+   * This instance's own feed. Without Redis it is the engine; with Redis it carries what Redis could
+   * not (an outage), so subscribers on the instance that stored the event still get it.
+   */
+  private readonly local = new PubSub();
   private readonly redis: { publisher: Redis; subscriber: Redis } | undefined;
 
   constructor(
@@ -54,10 +59,21 @@ export class LiveEvents {
       for (const client of [publisher, subscriber]) {
         client.on('error', (error: Error) => logger.warn({ err: error }, 'live events: Redis error'));
       }
+      // graphql-redis-subscriptions sends these without handling their promise: with Redis down, a
+      // subscriber leaving made an unhandled rejection, which ends the process.
+      for (const method of ['unsubscribe', 'punsubscribe'] as const) {
+        const send = subscriber[method].bind(subscriber) as (...channels: string[]) => Promise<unknown>;
+        Object.assign(subscriber, {
+          [method]: (...channels: string[]) =>
+            send(...channels).catch((error: Error) =>
+              logger.warn({ err: error.message }, 'live events: Redis unsubscribe failed'),
+            ),
+        });
+      }
       this.redis = { publisher, subscriber };
       this.engine = new RedisPubSub({ publisher, subscriber });
     } else {
-      this.engine = new PubSub();
+      this.engine = this.local;
     }
   }
 
@@ -75,23 +91,89 @@ export class LiveEvents {
   }
 
   messageEvents(organizationId: string): AsyncIterableIterator<MessageEventModel> {
-    return this.engine.asyncIterableIterator<MessageEventModel>(messagesTopic(organizationId));
+    return this.subscribe<MessageEventModel>(messagesTopic(organizationId));
   }
 
   shopifyEvents(organizationId: string): AsyncIterableIterator<ShopifyEventModel> {
-    return this.engine.asyncIterableIterator<ShopifyEventModel>(shopifyTopic(organizationId));
+    return this.subscribe<ShopifyEventModel>(shopifyTopic(organizationId));
+  }
+
+  private subscribe<T>(topic: string): AsyncIterableIterator<T> {
+    const local = this.local.asyncIterableIterator<T>(topic);
+    // Subscribing while Redis is down would wait for it, then fail inside graphql-redis-subscriptions
+    // as an unhandled rejection (which ends the process): such a subscriber gets this instance's
+    // events only, and reconnecting once Redis is back gets it every instance's again.
+    if (!this.redis || this.redis.subscriber.status !== 'ready') return local;
+    return merge([this.engine.asyncIterableIterator<T>(topic), local], (error) =>
+      this.logger.warn({ err: error, topic: topic.split(':')[2] }, 'live events: Redis subscription failed'),
+    );
   }
 
   private async publish(topic: string, payload: MessageEventModel | ShopifyEventModel): Promise<void> {
     try {
       await this.engine.publish(topic, payload);
+      return;
     } catch (error) {
-      this.logger.warn({ err: error, topic: topic.split(':')[2] }, 'live event not published');
+      this.logger.warn({ err: error, topic: topic.split(':')[2] }, 'live event not published through Redis');
     }
+    // Redis did not take it: at least this instance's subscribers get it.
+    await this.local.publish(topic, payload).catch(() => undefined);
   }
 
   async close(): Promise<void> {
     if (!this.redis) return;
     await Promise.allSettled([this.redis.publisher.quit(), this.redis.subscriber.quit()]);
   }
+}
+
+/**
+ * Several event streams as one, in arrival order. A stream that fails (a Redis subscription that
+ * could not be made) is dropped and logged; the others go on.
+ */
+function merge<T>(
+  sources: Array<AsyncIterator<T>>,
+  onError: (error: unknown) => void,
+): AsyncIterableIterator<T> {
+  type Pulled = { source: AsyncIterator<T>; result: IteratorResult<T> };
+  const pending = new Map<AsyncIterator<T>, Promise<Pulled>>();
+  const pull = (source: AsyncIterator<T>) =>
+    pending.set(
+      source,
+      source.next().then(
+        (result) => ({ source, result }),
+        (error: unknown) => {
+          onError(error);
+          return { source, result: { done: true, value: undefined } };
+        },
+      ),
+    );
+  let started = false;
+  let returned = false;
+  const iterator: AsyncIterableIterator<T> = {
+    async next(): Promise<IteratorResult<T>> {
+      if (!started) {
+        started = true;
+        for (const source of sources) pull(source);
+      }
+      while (!returned && pending.size > 0) {
+        const { source, result } = await Promise.race(pending.values());
+        if (result.done) {
+          pending.delete(source);
+          continue;
+        }
+        pull(source);
+        return { done: false, value: result.value };
+      }
+      return { done: true, value: undefined };
+    },
+    async return(): Promise<IteratorResult<T>> {
+      returned = true;
+      await Promise.allSettled(sources.map((source) => source.return?.()));
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
