@@ -122,7 +122,13 @@ export class LiveEvents {
 
   async close(): Promise<void> {
     if (!this.redis) return;
-    await Promise.allSettled([this.redis.publisher.quit(), this.redis.subscriber.quit()]);
+    // quit() waits for Redis to answer: while Redis is down it would keep reconnecting, and stop()
+    // would never finish.
+    await Promise.allSettled(
+      [this.redis.publisher, this.redis.subscriber].map((client) =>
+        client.status === 'ready' ? client.quit() : client.disconnect(),
+      ),
+    );
   }
 }
 
