@@ -223,15 +223,17 @@ export const tenancyCases = defineCategory<Ctx>({
         expectCode(read, 'INTEGRATION_NOT_CONNECTED');
         const shopify = new ShopifyWebhookSender(c.w.gw.url, SHOPIFY_WEBHOOK_SECRET);
         const sent = await shopify.send({
-          topic: 'orders/create',
+          topic: 'orders/updated',
           shop: 'moving-store',
           payload: shopifyPayloads.order(5501, { id: 9, email: 'x@example.com' }),
         });
         expect(sent.status).toBe(200);
-        const [row] = await c.w.gw
-          .db('webhook_events')
-          .where({ provider: 'shopify', provider_event_id: sent.webhookId });
-        expect(row.organization_id).toBe(newOrg.id);
+        // The owner is looked up when the event is processed.
+        const [row] = await pollUntil(
+          () => c.w.gw.db('webhook_events').where({ provider: 'shopify', provider_event_id: sent.webhookId }),
+          (rows) => rows[0]?.state === 'done',
+        );
+        expect(row).toMatchObject({ state: 'done', organization_id: newOrg.id });
       },
     },
     {
