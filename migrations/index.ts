@@ -14,6 +14,7 @@ import * as usageReports from './20261215_012_usage_reports';
 import * as legacyImportRuns from './20261221_014_legacy_import_runs';
 import * as supportFailuresIndex from './20261220_013_support_failures_index';
 import * as integrationClaims from './20261222_016_integration_claims';
+import * as rowLevelSecurity from './20261223_017_row_level_security';
 
 /** Every migration, by name; applied in name order. Add new ones here. */
 export const migrations: Record<string, Knex.Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Knex.Migration> = {
   '20261221_014_legacy_import_runs': legacyImportRuns,
   '20261220_013_support_failures_index': supportFailuresIndex,
   '20261222_016_integration_claims': integrationClaims,
+  '20261223_017_row_level_security': rowLevelSecurity,
 };

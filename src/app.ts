@@ -22,6 +22,7 @@ import type { Db } from './db/database';
 import { IntegrationChangeListener } from './db/integration-changes';
 import { IntegrationsRepo, type IntegrationRow } from './db/integrations.repo';
 import { RowsCache } from './db/rows-cache';
+import { NO_ORGANIZATION, asPlatform, enterViewerScope, runInScope } from './db/tenant-scope';
 import { OrganizationsRepo } from './db/organizations.repo';
 import { WebhookEventsRepo } from './db/webhook-events.repo';
 import { formatError } from './errors/format-error';
@@ -34,6 +35,7 @@ import { upstreamCostPlugin } from './graphql/upstream-cost.plugin';
 import { UpstreamCallCounter, countUpstreamCalls } from './services/upstream-calls';
 import { createContext, type GatewayContext } from './graphql/context';
 import { errorLogPlugin } from './graphql/error-log.plugin';
+import { ReadAuditWriter, readAuditPlugin } from './graphql/read-audit.plugin';
 import { metricsPlugin } from './graphql/metrics.plugin';
 import { buildGatewaySchema } from './graphql/schema';
 import { ProviderHttpClient } from './http/provider-http';
@@ -160,6 +162,12 @@ export async function createGateway(services: Services): Promise<Gateway> {
   const stopHooks: Array<() => Promise<void>> = [];
   const production = services.config.NODE_ENV === 'production';
   const armor = armorProtection({ production });
+  // Reads of customer data, one audit row per operation, written in batches (README, "Isolation in depth").
+  // A batch holds rows of several organizations: written in platform scope.
+  const readAudit = new ReadAuditWriter(
+    (rows) => asPlatform('read audit batch', () => services.audit.appendMany(rows)),
+    logger,
+  );
   const apollo = new ApolloServer<GatewayContext>({
     schema,
     formatError,
@@ -179,6 +187,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
         maxCallsPerOperation: services.config.MAX_UPSTREAM_CALLS_PER_OPERATION,
       }),
       ...armor.plugins,
+      readAuditPlugin(schema, readAudit),
     ],
     validationRules: [complexityRule(), ...armor.validationRules],
   });
@@ -249,6 +258,9 @@ export async function createGateway(services: Services): Promise<Gateway> {
       res.locals.upstreamCalls = counter;
       countUpstreamCalls(counter, next);
     },
+    // Row-level security: the operation's statements start in no organization; the context below
+    // narrows them to the viewer's once the token is verified (src/db/tenant-scope.ts).
+    (_req, _res, next) => runInScope(NO_ORGANIZATION, next),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
@@ -258,6 +270,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
         try {
           viewer = await services.tokens.verify(req.header('authorization'));
           if (viewer) await services.organizations.ensure(viewer.orgId, viewer.orgName);
+          if (viewer) enterViewerScope(viewer);
         } catch (error) {
           if (!(error instanceof GatewayError)) {
             // Apollo would answer "Context creation failed: <message>", and a driver's message
@@ -291,6 +304,7 @@ export async function createGateway(services: Services): Promise<Gateway> {
       for (const stop of stopHooks.splice(0)) await stop();
       await services.jobRunner.stop();
       await apollo.stop();
+      await readAudit.flush();
       await services.http.close();
       await services.rateLimits.close();
       await services.fairShare.close();

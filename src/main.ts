@@ -11,7 +11,7 @@ import { issueToken } from './auth/token-issuer';
 import { createGateway, createServices } from './app';
 import { ConfigError, loadConfig, loadDotEnv, type Config } from './config/config';
 import { createDatabase, engineName, pgliteNeedsInit } from './db/database';
-import { migrateToLatest } from './db/migrate';
+import { migrateToLatest, rowLevelSecurityRole } from './db/migrate';
 import { providers } from './datasources/registry';
 import { attachSubscriptions } from './graphql/subscriptions';
 import { configuredSecrets, createLogger } from './observability/logger';
@@ -41,6 +41,11 @@ async function main() {
   const db = createDatabase({ databaseUrl: config.DATABASE_URL, pgliteDataDir: config.PGLITE_DATA_DIR });
   const applied = await migrateToLatest(db);
   logger.info({ engine: engineName(db), applied }, 'database ready');
+  if (rowLevelSecurityRole(db) === null) {
+    logger.warn(
+      'row-level security: the role switchboard_app could not be created (the migrating user needs CREATEROLE); the gateway runs as the tables\' owner, still bound by FORCE ROW LEVEL SECURITY (README, "Isolation in depth")',
+    );
+  }
 
   const services = createServices(config, db, logger);
   const gateway = await createGateway(services);

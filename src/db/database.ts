@@ -3,6 +3,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { PGlite } from '@electric-sql/pglite';
+import { installTenantGuard, type DbScope } from './tenant-scope';
 
 export type Db = Knex;
 
@@ -11,6 +12,11 @@ export interface DatabaseOptions {
   databaseUrl?: string | undefined;
   /** Folder for PGlite's files; `:memory:` keeps everything in memory (tests). */
   pgliteDataDir: string;
+  /**
+   * The row-level-security scope of statements made outside any scope (src/db/tenant-scope.ts): no
+   * organization (the default: they see no tenant row). Tests use 'platform' for their own fixtures.
+   */
+  unscoped?: DbScope;
 }
 
 /**
@@ -19,6 +25,12 @@ export interface DatabaseOptions {
  * to keep in mind are in STACK.md (count() types, jsonb arrays).
  */
 export function createDatabase(options: DatabaseOptions): Db {
+  const db = connect(options);
+  installTenantGuard(db, { unscoped: options.unscoped ?? { kind: 'none' } });
+  return db;
+}
+
+function connect(options: DatabaseOptions): Db {
   if (options.databaseUrl) {
     return knexFactory({ client: 'pg', connection: options.databaseUrl, pool: { min: 0, max: 10 } });
   }

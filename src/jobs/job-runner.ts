@@ -1,3 +1,4 @@
+import { asPlatform } from '../db/tenant-scope';
 import type { Logger } from '../observability/logger';
 import type { JobQueue, JobRow } from './job-queue';
 
@@ -64,7 +65,9 @@ export class JobRunner {
       return;
     }
     clearTimeout(this.timer);
-    this.ticking = this.tick().finally(() => {
+    // Jobs serve every organization (webhook processing, usage reports, automatic replies): the
+    // runner is a platform code path of row-level security, whoever woke it (README, "Isolation in depth").
+    this.ticking = asPlatform('job runner', () => this.tick()).finally(() => {
       this.ticking = undefined;
       this.schedule();
     });

@@ -1,6 +1,7 @@
 import { providers, type ProviderId } from '../datasources/registry';
 import type { AuditRepo } from '../db/audit.repo';
 import type { Db } from '../db/database';
+import { asOwner } from '../db/tenant-scope';
 import type { IntegrationRow, IntegrationsRepo } from '../db/integrations.repo';
 import type { OrganizationsRepo } from '../db/organizations.repo';
 import { GatewayError } from '../errors/gateway-error';
@@ -54,7 +55,13 @@ export const IMPORTER_ACTOR = { actorId: 'importer', actorRole: 'importer', acti
  * scans what is left. A dry run reads and plans only: no write to the gateway's database, no
  * provider call, no purge.
  */
-export async function runImport(options: ImportOptions, deps: ImporterDeps): Promise<ImportReport> {
+export function runImport(options: ImportOptions, deps: ImporterDeps): Promise<ImportReport> {
+  // Rows of many organizations, and a source table of the operator's choosing: the importer is a
+  // platform code path of row-level security, run as the owner (src/db/tenant-scope.ts).
+  return asOwner('legacy importer', () => importRows(options, deps));
+}
+
+async function importRows(options: ImportOptions, deps: ImporterDeps): Promise<ImportReport> {
   if (options.dryRun && options.purge) {
     throw new Error('--purge-legacy-secrets cannot be combined with --dry-run: a purge is a write.');
   }

@@ -1,3 +1,4 @@
+import { forOrganization } from '../db/tenant-scope';
 import { GatewayError } from '../errors/gateway-error';
 import type {
   ConversationResolvers,
@@ -208,8 +209,11 @@ const MessageEvent: MessageEventResolvers = {
   type: (event) => event.type,
   conversationId: (event) => event.conversationId,
   channel: (event) => upper(event.channel),
+  // Resolved when the event arrives, outside the subscriber's request: in its organization explicitly.
   message: async (event, _args, context) =>
-    (await context.services.conversationsRepo.messageById(orgOf(context), event.messageId)) ?? null,
+    (await forOrganization(orgOf(context), () =>
+      context.services.conversationsRepo.messageById(orgOf(context), event.messageId),
+    )) ?? null,
   at: (event) => event.at,
 };
 

@@ -1,3 +1,4 @@
+import { asPlatform } from '../db/tenant-scope';
 import type { Config } from '../config/config';
 import type { Db } from '../db/database';
 import type { IntegrationsRepo } from '../db/integrations.repo';
@@ -66,7 +67,16 @@ export class WebhookInbox {
     return providerConfig.env;
   }
 
-  async receive(provider: ProviderId, request: WebhookRequest, logger: Logger): Promise<ReceiveResult> {
+  /** Intake is a platform code path: the organization is known only once the account is routed. */
+  receive(provider: ProviderId, request: WebhookRequest, logger: Logger): Promise<ReceiveResult> {
+    return asPlatform('webhook intake', () => this.receiveVerified(provider, request, logger));
+  }
+
+  private async receiveVerified(
+    provider: ProviderId,
+    request: WebhookRequest,
+    logger: Logger,
+  ): Promise<ReceiveResult> {
     const webhooks = this.webhooksOf(provider)!;
     const env = this.envFor(provider);
     if (!webhooks.verify(request, env)) {

@@ -8,6 +8,7 @@ import type { RoleValue } from '../../src/auth/viewer';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createDatabase, type Db } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrate';
+import type { DbScope } from '../../src/db/tenant-scope';
 import { attachSubscriptions } from '../../src/graphql/subscriptions';
 import { configuredSecrets, createLogger } from '../../src/observability/logger';
 
@@ -79,6 +80,8 @@ export async function startTestGateway(
     pgliteDataDir?: string;
     /** Set after loading, as src/main.ts does (e.g. `devSigning: true` for POST /auth/dev-token). */
     config?: Partial<Config>;
+    /** Scope of statements made outside any scope (default: the platform's, for fixtures). */
+    unscoped?: DbScope;
   } = {},
 ): Promise<TestGateway> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabaseUrl());
@@ -94,6 +97,9 @@ export async function startTestGateway(
   const db = createDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: options.pgliteDataDir ?? ':memory:',
+    // The tests' own fixtures and checks see every organization's rows; the gateway's work sets its
+    // own scope (src/db/tenant-scope.ts), and tests/rls.test.ts checks it with `unscoped: none`.
+    unscoped: options.unscoped ?? TEST_FIXTURES_SCOPE,
   });
   await migrateToLatest(db);
   const logger =
@@ -148,8 +154,11 @@ export async function startTestGateway(
 /** PGlite in memory, or a fresh schema on the PostgreSQL server named by TEST_DATABASE_URL or DATABASE_URL. */
 export async function createTestDatabase(): Promise<Db> {
   const url = await createTestDatabaseUrl();
-  return createDatabase({ databaseUrl: url, pgliteDataDir: ':memory:' });
+  return createDatabase({ databaseUrl: url, pgliteDataDir: ':memory:', unscoped: TEST_FIXTURES_SCOPE });
 }
+
+/** Tests' own statements (fixtures, checks of rows, tables of their own) see every organization's rows. */
+const TEST_FIXTURES_SCOPE: DbScope = { kind: 'platform', reason: 'test fixtures', asOwner: true };
 
 /** The PostgreSQL server of the test run, if any. */
 export const testPostgresUrl = () => process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL;
