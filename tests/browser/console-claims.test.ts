@@ -48,6 +48,19 @@ afterAll(async () => {
 });
 
 describeInBrowser(`console: account claims (${ENGINE})`, () => {
+  test('the claiming organization sees its card waiting for approval, with its proof of control', async () => {
+    const admin = await issueToken(TEST_JWT_SECRET, { sub: 'cleo', orgId: org, role: 'admin' });
+    const page = await openConsole(browser, gw.url, admin);
+    const card = page.locator('article[data-provider="SHOPIFY"]');
+    await card.getByText('Waiting for approval').waitFor();
+    const [row] = await gw.db('integrations').where({ organization_id: org, provider: 'shopify' });
+    await card.getByTestId('claim-token').getByText(row.claim_token).waitFor();
+    // A pending account is the organization's: no form to connect another one over it.
+    expect(await card.getByRole('button', { name: /^Connect/ }).count()).toBe(0);
+    await screenshot(page, 'console-claim-pending');
+    await closePage(page);
+  });
+
   test('a platform admin approves a pending Shopify claim from the support view', async () => {
     const platform = await issueToken(TEST_JWT_SECRET, {
       sub: 'pat',

@@ -27,6 +27,7 @@ type Documents = {
     "\n  subscription ConsoleMessageEvents {\n    messageEvents {\n      type\n      conversationId\n      at\n    }\n  }\n": typeof types.ConsoleMessageEventsDocument,
     "\n  mutation ConsoleSend($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      replayed\n      message {\n        id\n        status\n        errorCode\n        errorMessage\n      }\n    }\n  }\n": typeof types.ConsoleSendDocument,
     "\n  mutation ConsoleDraft($id: ID!) {\n    draftReply(conversationId: $id) {\n      text\n      handover\n      reason\n    }\n  }\n": typeof types.ConsoleDraftDocument,
+    "\n  query ConsoleIntegrationClaim($provider: Provider!) {\n    integrationClaim(provider: $provider) {\n      proof\n      token\n    }\n  }\n": typeof types.ConsoleIntegrationClaimDocument,
     "\n  query ConsoleProviders($orgId: ID) {\n    providers {\n      provider\n      displayName\n      configured\n      missingVariables\n      connectable\n      features\n      accountFields {\n        name\n        title\n        description\n        example\n        pattern\n        message\n      }\n    }\n    organization(id: $orgId) {\n      id\n      integrations {\n        ... on IntegrationCommon {\n          provider\n          status\n          configured\n          connectedAt\n          lastSyncedAt\n          errorMessage\n          account {\n            name\n            value\n          }\n        }\n      }\n    }\n  }\n": typeof types.ConsoleProvidersDocument,
     "\n  mutation ConsoleConnect($input: ConnectIntegrationInput!) {\n    connectIntegration(input: $input) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": typeof types.ConsoleConnectDocument,
     "\n  mutation ConsoleTest($provider: Provider!) {\n    testIntegration(provider: $provider) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n          lastSyncedAt\n        }\n      }\n    }\n  }\n": typeof types.ConsoleTestDocument,
@@ -50,6 +51,7 @@ const documents: Documents = {
     "\n  subscription ConsoleMessageEvents {\n    messageEvents {\n      type\n      conversationId\n      at\n    }\n  }\n": types.ConsoleMessageEventsDocument,
     "\n  mutation ConsoleSend($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      replayed\n      message {\n        id\n        status\n        errorCode\n        errorMessage\n      }\n    }\n  }\n": types.ConsoleSendDocument,
     "\n  mutation ConsoleDraft($id: ID!) {\n    draftReply(conversationId: $id) {\n      text\n      handover\n      reason\n    }\n  }\n": types.ConsoleDraftDocument,
+    "\n  query ConsoleIntegrationClaim($provider: Provider!) {\n    integrationClaim(provider: $provider) {\n      proof\n      token\n    }\n  }\n": types.ConsoleIntegrationClaimDocument,
     "\n  query ConsoleProviders($orgId: ID) {\n    providers {\n      provider\n      displayName\n      configured\n      missingVariables\n      connectable\n      features\n      accountFields {\n        name\n        title\n        description\n        example\n        pattern\n        message\n      }\n    }\n    organization(id: $orgId) {\n      id\n      integrations {\n        ... on IntegrationCommon {\n          provider\n          status\n          configured\n          connectedAt\n          lastSyncedAt\n          errorMessage\n          account {\n            name\n            value\n          }\n        }\n      }\n    }\n  }\n": types.ConsoleProvidersDocument,
     "\n  mutation ConsoleConnect($input: ConnectIntegrationInput!) {\n    connectIntegration(input: $input) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n        }\n      }\n    }\n  }\n": types.ConsoleConnectDocument,
     "\n  mutation ConsoleTest($provider: Provider!) {\n    testIntegration(provider: $provider) {\n      errorCode\n      integration {\n        ... on IntegrationCommon {\n          provider\n          status\n          errorMessage\n          lastSyncedAt\n        }\n      }\n    }\n  }\n": types.ConsoleTestDocument,
@@ -109,6 +111,10 @@ export function graphql(source: "\n  mutation ConsoleSend($input: SendMessageInp
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ConsoleDraft($id: ID!) {\n    draftReply(conversationId: $id) {\n      text\n      handover\n      reason\n    }\n  }\n"): typeof import('./graphql').ConsoleDraftDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ConsoleIntegrationClaim($provider: Provider!) {\n    integrationClaim(provider: $provider) {\n      proof\n      token\n    }\n  }\n"): typeof import('./graphql').ConsoleIntegrationClaimDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

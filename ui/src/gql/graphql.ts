@@ -318,6 +318,13 @@ export type ConsoleDraftMutationVariables = Exact<{
 
 export type ConsoleDraftMutation = { draftReply: { text: string | null, handover: boolean, reason: string | null } };
 
+export type ConsoleIntegrationClaimQueryVariables = Exact<{
+  provider: Provider;
+}>;
+
+
+export type ConsoleIntegrationClaimQuery = { integrationClaim: { proof: string | null, token: string | null } | null };
+
 export type ConsoleProvidersQueryVariables = Exact<{
   orgId?: string | number | null | undefined;
 }>;
@@ -672,6 +679,14 @@ export const ConsoleDraftDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleDraftMutation, ConsoleDraftMutationVariables>;
+export const ConsoleIntegrationClaimDocument = new TypedDocumentString(`
+    query ConsoleIntegrationClaim($provider: Provider!) {
+  integrationClaim(provider: $provider) {
+    proof
+    token
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleIntegrationClaimQuery, ConsoleIntegrationClaimQueryVariables>;
 export const ConsoleProvidersDocument = new TypedDocumentString(`
     query ConsoleProviders($orgId: ID) {
   providers {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ConsoleProvidersQuery } from '../../gql/graphql';
 import { ConfirmDialog } from '../layout/ConfirmDialog';
 import { when } from '../layout/time';
+import { ClaimProof } from './ClaimProof';
 import { ConnectForm } from './ConnectForm';
 
 export type ProviderInfo = ConsoleProvidersQuery['providers'][number];
@@ -26,6 +27,12 @@ function statusOf(info: ProviderInfo, integration: IntegrationState | undefined)
   switch (integration?.status) {
     case 'CONNECTED':
       return { key: 'connected', label: 'Connected', detail: '' };
+    case 'PENDING':
+      return {
+        key: 'pending',
+        label: 'Waiting for approval',
+        detail: `The platform approves who may use a ${info.displayName} account: until then the gateway makes no call to ${info.displayName} for this organization and routes none of its webhooks here.`,
+      };
     case 'ERROR':
       return {
         key: 'error',
@@ -63,7 +70,10 @@ export function ProviderCard({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState<'' | 'test' | 'disconnect'>('');
   const status = statusOf(info, integration);
-  const linked = integration?.status === 'CONNECTED' || integration?.status === 'ERROR';
+  const linked =
+    integration?.status === 'CONNECTED' ||
+    integration?.status === 'ERROR' ||
+    integration?.status === 'PENDING';
   const headingId = `provider-${info.provider}`;
   const act = async (kind: 'test' | 'disconnect', action: () => Promise<void>) => {
     setBusy(kind);
@@ -82,6 +92,9 @@ export function ProviderCard({
         <span className={`badge badge-${status.key}`}>{status.label}</span>
       </header>
       {status.detail && <p className="status-detail">{status.detail}</p>}
+      {canAdmin && integration?.status === 'PENDING' && (
+        <ClaimProof provider={info.provider} providerName={info.displayName} />
+      )}
       {linked && integration.account.length > 0 && (
         <dl className="facts">
           {integration.account.map((value) => (
