@@ -218,7 +218,9 @@ describe.each(budgetStores)('per-organization Shopify budget (%s)', (_name, redi
     const running = Promise.all(
       [...Array.from({ length: 4 }, () => HUNDRED), filler].map((q) => gw.graphql(q, {}, member)),
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Each query is charged before its first call: once all five first calls arrived (each answers
+    // only after 400 ms), the whole budget is taken. Polled, not slept: a busy machine may need longer.
+    while (sim.graphqlCalls() < 5) await new Promise((resolve) => setTimeout(resolve, 10));
     const { status, body } = await gw.graphql(
       `mutation { createShopifyDraftOrder(input: { lineItems: [{ variantId: "1", quantity: 1 }] }) { draftOrder { id } } }`,
       {},
