@@ -16,6 +16,7 @@ import { auditCases } from './cases/audit-integrity';
 import { databaseOutageCases } from './cases/database-outage';
 import { redisOutageCases } from './cases/redis-outage';
 import { limitsCases } from './cases/limits';
+import { newDefenceCases } from './cases/new-defences';
 
 const MIN_CASES = 60;
 const ENGINE = process.env.TEST_DATABASE_URL || process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -29,6 +30,7 @@ const CATEGORIES: Array<CaseCategory<unknown>> = [
   upstreamCases,
   auditCases,
   limitsCases,
+  newDefenceCases,
   databaseOutageCases,
   redisOutageCases,
 ];
