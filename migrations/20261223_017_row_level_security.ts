@@ -37,8 +37,10 @@ export const TENANT_TABLES = [
   'usage_reports',
 ] as const;
 
-const IN_SCOPE = `(organization_id = NULLIF(current_setting('app.org_id', true), '')::uuid
-      OR current_setting('app.platform', true) = 'on')`;
+// The settings in scalar subqueries: evaluated once per statement (an InitPlan), not once per row,
+// and the planner keeps the statement's own index and LIMIT plan (PGlite read 4x slower without).
+const IN_SCOPE = `(organization_id = (SELECT NULLIF(current_setting('app.org_id', true), '')::uuid)
+      OR (SELECT current_setting('app.platform', true) = 'on'))`;
 
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`
