@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabase, engineName, type Db } from '../src/db/database';
+import { IntegrationsRepo } from '../src/db/integrations.repo';
 import { migrateToLatest, rowLevelSecurityRole } from '../src/db/migrate';
+import { RowsCache } from '../src/db/rows-cache';
 import { asPlatform, forOrganization } from '../src/db/tenant-scope';
 import { APP_ROLE, TENANT_TABLES } from '../migrations/20261223_017_row_level_security';
 import {
@@ -165,6 +167,13 @@ test('the per-transaction setting (set_config(..., true)) scopes that transactio
     return trx('conversations').pluck('organization_id');
   });
   expect(empty).toEqual([]);
+});
+
+test("a load refused by the policies is not cached as the organization's rows", async () => {
+  const repo = new IntegrationsRepo(db, new RowsCache({ ttlMs: 60_000, maxEntries: 10, trusted: true }));
+  expect(await forOrganization(orgB, () => repo.listForOrganization(orgA))).toEqual([]);
+  const own = await forOrganization(orgA, () => repo.listForOrganization(orgA));
+  expect(own.map((r) => r.organization_id)).toEqual([orgA]);
 });
 
 describe('the gateway with no fallback scope (every statement scoped by its own work)', () => {

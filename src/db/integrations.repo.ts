@@ -1,4 +1,5 @@
 import type { Db } from './database';
+import { scopeSees } from './tenant-scope';
 import type { RowsCache } from './rows-cache';
 import type { ProviderId } from '../datasources/types';
 
@@ -45,9 +46,11 @@ export class IntegrationsRepo {
 
   /** The organization's rows; served from memory on the hot path. Callers must not mutate them. */
   listForOrganization(organizationId: string): Promise<IntegrationRow[]> {
-    return this.cache.get(organizationId, () =>
-      this.db('integrations').where({ organization_id: organizationId }).orderBy('provider'),
-    );
+    const load = () => this.db('integrations').where({ organization_id: organizationId }).orderBy('provider');
+    // Row-level security would answer a load made in another organization's scope (or none) with no
+    // rows: such a load is not a fact about the organization and must not be cached for it.
+    if (!scopeSees(organizationId)) return load();
+    return this.cache.get(organizationId, load);
   }
 
   async forOrganizationAndProviders(

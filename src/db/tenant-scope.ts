@@ -84,6 +84,16 @@ export function enterViewerScope(viewer: { orgId: string; role: string }): void 
       : { kind: 'tenant', organizationId: viewer.orgId };
 }
 
+/**
+ * Whether the current work sees the organization's rows: its own organization, or the platform.
+ * Outside any scope the answer is yes (the guard's fallback decides: tests' fixtures, migrations).
+ */
+export function scopeSees(organizationId: string): boolean {
+  const scope = currentScope();
+  if (!scope) return true;
+  return scope.kind === 'platform' || (scope.kind === 'tenant' && scope.organizationId === organizationId);
+}
+
 export function currentScope(): DbScope | undefined {
   return storage.getStore()?.scope;
 }
