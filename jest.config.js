@@ -11,4 +11,7 @@ module.exports = {
   // that truly hangs still fails, two minutes later.
   testTimeout: 120_000,
   maxWorkers: 2,
+  // One migrated embedded database per run, copied by every test gateway (tests/support/pglite-template.ts).
+  globalSetup: '<rootDir>/tests/support/pglite-template.ts',
+  globalTeardown: '<rootDir>/tests/support/pglite-template-teardown.ts',
 };

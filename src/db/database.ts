@@ -17,6 +17,11 @@ export interface DatabaseOptions {
    * organization (the default: they see no tenant row). Tests use 'platform' for their own fixtures.
    */
   unscoped?: DbScope;
+  /**
+   * An in-memory PGlite starts from this `dumpDataDir` tarball (see dumpEmbeddedDatabase) instead of
+   * running initdb: tests start many gateways, and initdb costs seconds each on a busy machine.
+   */
+  pgliteTemplate?: string | undefined;
 }
 
 /**
@@ -46,6 +51,9 @@ function connect(options: DatabaseOptions): Db {
         // PostgreSQL's 128 MB default is sized for a server; the gateway's working set is small and
         // shared buffers live inside this process's memory.
         startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${PGLITE_SHARED_BUFFERS}`],
+        ...(inMemory && options.pgliteTemplate
+          ? { loadDataDir: new Blob([fs.readFileSync(options.pgliteTemplate)]) }
+          : {}),
       });
       return { pglite };
     },
@@ -53,6 +61,14 @@ function connect(options: DatabaseOptions): Db {
 }
 
 const PGLITE_SHARED_BUFFERS = '16MB';
+
+/** Writes the embedded database's files as a tarball an in-memory PGlite can start from. */
+export async function dumpEmbeddedDatabase(db: Db, file: string): Promise<void> {
+  const pglite = (db.client as { pglite?: PGlite }).pglite;
+  if (!pglite) throw new Error('dumpEmbeddedDatabase needs a PGlite database');
+  const dump = await pglite.dumpDataDir('none');
+  fs.writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+}
 
 /**
  * True when the embedded database's folder holds no database yet. Creating one (initdb) takes about

@@ -11,6 +11,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import type { DbScope } from '../../src/db/tenant-scope';
 import { attachSubscriptions } from '../../src/graphql/subscriptions';
 import { configuredSecrets, createLogger } from '../../src/observability/logger';
+import { TEMPLATE_ENV } from './pglite-template';
 
 export const TEST_JWT_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
@@ -97,6 +98,7 @@ export async function startTestGateway(
   const db = createDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDataDir: options.pgliteDataDir ?? ':memory:',
+    pgliteTemplate: process.env[TEMPLATE_ENV],
     // The tests' own fixtures and checks see every organization's rows; the gateway's work sets its
     // own scope (src/db/tenant-scope.ts), and tests/rls.test.ts checks it with `unscoped: none`.
     unscoped: options.unscoped ?? TEST_FIXTURES_SCOPE,
