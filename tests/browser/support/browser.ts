@@ -9,16 +9,25 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = fs.existsSync(CHROMIUM_PATH);
+/**
+ * `BROWSER_TESTS=off` skips them: `.ci/run` runs them in its first pass (the embedded engine) and not
+ * again on PostgreSQL, where the same pages would drive the same GraphQL API a second time.
+ */
+const browserTestsOff = process.env.BROWSER_TESTS === 'off';
 
 /** Screenshots of every browser test land here (README, "Browser tests"). */
 export const SCREENSHOT_DIR = path.resolve(__dirname, '../../../test-results/screenshots');
 
 /** `describe` when Chromium is installed, `describe.skip` with a note otherwise. */
-export const describeInBrowser: jest.Describe = hasChromium
-  ? describe
-  : (((name: string, fn: () => void) => {
-      describe.skip(`${name} (skipped: no Chromium at ${CHROMIUM_PATH}; apt-get install chromium)`, fn);
-    }) as jest.Describe);
+export const describeInBrowser: jest.Describe =
+  hasChromium && !browserTestsOff
+    ? describe
+    : (((name: string, fn: () => void) => {
+        const why = browserTestsOff
+          ? 'BROWSER_TESTS=off'
+          : `no Chromium at ${CHROMIUM_PATH}; apt-get install chromium`;
+        describe.skip(`${name} (skipped: ${why})`, fn);
+      }) as jest.Describe);
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
