@@ -1,3 +1,4 @@
+import { printable } from '../datasources/input-rules';
 import { GatewayError } from '../errors/gateway-error';
 import type {
   OrganizationSummaryResolvers,
@@ -7,8 +8,6 @@ import type {
 
 const MAX_PAGE = 200;
 const MAX_SEARCH = 200;
-// eslint-disable-next-line no-control-regex -- refusing control characters is the point
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 function pageSize(first: number | null | undefined): number {
   const limit = first ?? 50;
@@ -23,12 +22,10 @@ export const SupportQuery: Pick<QueryResolvers, 'supportAttention' | 'organizati
   supportAttention: (_source, { first }, context) => context.services.support.attention(pageSize(first)),
   organizations(_source, { search, first }, context) {
     const text = search?.trim();
-    if (text && (text.length > MAX_SEARCH || CONTROL.test(text))) {
-      throw new GatewayError(
-        'BAD_USER_INPUT',
-        `search must be at most ${MAX_SEARCH} characters, without control characters.`,
-      );
+    if (text && text.length > MAX_SEARCH) {
+      throw new GatewayError('BAD_USER_INPUT', `search must be at most ${MAX_SEARCH} characters.`);
     }
+    if (text) printable(text, 'search');
     return context.services.support.organizations(text || undefined, pageSize(first));
   },
 };
